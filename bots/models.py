@@ -1,0 +1,149 @@
+import uuid
+
+from django.db import models
+
+from scalper.legacy.constraints import LegacyIndex
+from scalper.legacy.fields import CreatedAtField, EnumField, LegacyJSONField, UpdatedAtField
+from scalper.legacy.models import TimestampedModel
+
+
+class BotStatus(models.TextChoices):
+    ACTIVE = "ACTIVE", "ACTIVE"
+    STOPPED = "STOPPED", "STOPPED"
+    ERROR = "ERROR", "ERROR"
+
+
+class Exchange(models.TextChoices):
+    """Stored as the legacy enum names; shown (and accepted by the API) as the legacy values."""
+
+    COINDCX_F = "COINDCX_F", "CoinDCX F"
+    BINANCE = "BINANCE", "Binance"
+    BYBIT = "BYBIT", "Bybit"
+    DELTA = "DELTA", "Delta"
+
+
+class OrderSide(models.TextChoices):
+    BUY = "BUY", "BUY"
+    SELL = "SELL", "SELL"
+
+
+class LogLevel(models.TextChoices):
+    """Activity log levels. The column is plain varchar(20), as in the legacy schema."""
+
+    INFO = "INFO", "INFO"
+    SUCCESS = "SUCCESS", "SUCCESS"
+    WARNING = "WARNING", "WARNING"
+    ERROR = "ERROR", "ERROR"
+    TELEGRAM = "TELEGRAM", "TELEGRAM"
+
+
+class Bot(TimestampedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ticker = models.CharField(max_length=20)
+    exchange = EnumField(enum_type="exchange", choices=Exchange.choices)
+    first_order = EnumField(enum_type="orderside", choices=OrderSide.choices)
+    quantity = models.FloatField()
+    buy_price = models.FloatField()
+    sell_price = models.FloatField()
+    trailing_percent = models.FloatField(null=True, blank=True)
+    infinite_loop = models.BooleanField(null=True, default=False)
+    status = EnumField(
+        enum_type="botstatus", choices=BotStatus.choices, null=True, default=BotStatus.STOPPED
+    )
+    pnl = models.FloatField(null=True, default=0.0)
+    total_trades = models.IntegerField(null=True, default=0)
+    last_fill_time = models.DateTimeField(null=True, blank=True)
+    created_at = CreatedAtField()
+    updated_at = UpdatedAtField()
+    config = LegacyJSONField(null=True, blank=True)
+
+    class Meta:
+        db_table = "bots"
+        indexes = [
+            LegacyIndex(fields=["id"], name="ix_bots_id"),
+            LegacyIndex(fields=["status"], name="ix_bots_status"),
+            LegacyIndex(fields=["ticker"], name="ix_bots_ticker"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticker} on {self.get_exchange_display()}"
+
+
+class ActivityLog(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # A plain column, no foreign key: the log of a deleted bot outlives it.
+    bot_id = models.UUIDField(null=True, blank=True)
+    level = models.CharField(max_length=20, choices=LogLevel.choices)
+    message = models.CharField(max_length=500)
+    timestamp = CreatedAtField()
+    extra_data = LegacyJSONField(null=True, blank=True)
+
+    class Meta:
+        db_table = "activity_logs"
+        indexes = [
+            LegacyIndex(fields=["bot_id"], name="ix_activity_logs_bot_id"),
+            LegacyIndex(fields=["id"], name="ix_activity_logs_id"),
+            LegacyIndex(fields=["level"], name="ix_activity_logs_level"),
+            LegacyIndex(fields=["timestamp"], name="ix_activity_logs_timestamp"),
+        ]
+
+    def __str__(self):
+        return f"{self.level}: {self.message}"
+
+
+class Trade(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # A plain column, no foreign key, as in the legacy schema.
+    bot_id = models.UUIDField()
+    symbol = models.CharField(max_length=20)
+    side = EnumField(enum_type="orderside", choices=OrderSide.choices)
+    quantity = models.FloatField()
+    price = models.FloatField()
+    pnl = models.FloatField(null=True, blank=True)
+    commission = models.FloatField(null=True, default=0.0)
+    exchange_order_id = models.CharField(max_length=100, null=True, blank=True)
+    exchange = EnumField(enum_type="exchange", choices=Exchange.choices)
+    executed_at = CreatedAtField()
+    extra_data = LegacyJSONField(null=True, blank=True)
+
+    class Meta:
+        db_table = "trades"
+        indexes = [
+            LegacyIndex(fields=["bot_id"], name="ix_trades_bot_id"),
+            LegacyIndex(fields=["executed_at"], name="ix_trades_executed_at"),
+            LegacyIndex(fields=["id"], name="ix_trades_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.side} {self.quantity} {self.symbol} @ {self.price}"
+
+
+class TelegramConnection(models.Model):
+    # The chat id of a connection still waiting for its code to be sent.
+    PENDING_CHAT_ID = "pending"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    chat_id = models.CharField(max_length=100)
+    username = models.CharField(max_length=100, null=True, blank=True)
+    first_name = models.CharField(max_length=100, null=True, blank=True)
+    last_name = models.CharField(max_length=100, null=True, blank=True)
+    is_active = models.BooleanField(null=True, default=True)
+    connection_code = models.CharField(max_length=6, null=True, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    connected_at = CreatedAtField()
+    last_notification_at = models.DateTimeField(null=True, blank=True)
+    extra_data = LegacyJSONField(null=True, blank=True)
+
+    class Meta:
+        db_table = "telegram_connections"
+        indexes = [
+            LegacyIndex(fields=["chat_id"], name="ix_telegram_connections_chat_id", unique=True),
+            LegacyIndex(
+                fields=["connection_code"], name="ix_telegram_connections_connection_code"
+            ),
+            LegacyIndex(fields=["id"], name="ix_telegram_connections_id"),
+            LegacyIndex(fields=["is_active"], name="ix_telegram_connections_is_active"),
+        ]
+
+    def __str__(self):
+        return self.username or self.chat_id

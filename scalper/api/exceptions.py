@@ -1,0 +1,72 @@
+"""Every error the API returns is JSON with a human-readable `detail` string.
+
+The legacy frontend shows `detail` in a toast, so validation errors get a one-line summary in
+`detail` and keep the per-field messages in `errors`.
+"""
+
+import logging
+
+from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+DATABASE_UNAVAILABLE = "The database is unavailable. Try again in a moment."
+
+
+def _messages(errors, prefix=""):
+    if isinstance(errors, dict):
+        for field, value in errors.items():
+            name = "" if field in ("non_field_errors", "detail") else f"{prefix}{field}"
+            yield from _messages(value, f"{name}." if name else "")
+    elif isinstance(errors, list):
+        for value in errors:
+            yield from _messages(value, prefix)
+    else:
+        field = prefix.removesuffix(".")
+        yield f"{field}: {errors}" if field else str(errors)
+
+
+def summarize(errors):
+    """One line that names each invalid field and what is wrong with it."""
+    return "; ".join(dict.fromkeys(_messages(errors))) or "Invalid request."
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        logger.error("Database unavailable: %s", exc)
+        return Response(
+            {"detail": DATABASE_UNAVAILABLE},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
+    if isinstance(exc, DataError):
+        logger.warning("Rejected by the database: %s", exc)
+        return Response(
+            {"detail": "The database rejected a value in this request as invalid."},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, IntegrityError):
+        logger.warning("Integrity error: %s", exc)
+        return Response(
+            {"detail": "This request conflicts with existing data."},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, DatabaseError):
+        logger.exception("Database error")
+        return Response(
+            {"detail": DATABASE_UNAVAILABLE},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, ValidationError):
+        response.data = {"detail": summarize(exc.detail), "errors": exc.detail}
+    elif not (isinstance(response.data, dict) and isinstance(response.data.get("detail"), str)):
+        response.data = {"detail": summarize(response.data)}
+    return response

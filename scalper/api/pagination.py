@@ -1,0 +1,57 @@
+"""`skip`/`limit` paging as the legacy API did it: a bare JSON array, no envelope."""
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+
+def bounded_int(request, name, default, minimum, maximum):
+    """Query parameter `name` as an int in [minimum, maximum]; a 400 names the parameter otherwise."""
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ValidationError({name: [f"Must be an integer, got {raw!r}."]}) from None
+    if not minimum <= value <= maximum:
+        raise ValidationError({name: [f"Must be between {minimum} and {maximum}, got {value}."]})
+    return value
+
+
+class SkipLimitPagination(BasePagination):
+    default_limit = 100
+    max_limit = 1000
+    max_skip = 10_000_000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        skip = bounded_int(request, "skip", 0, 0, self.max_skip)
+        limit = bounded_int(request, "limit", self.default_limit, 0, self.max_limit)
+        return list(queryset[skip : skip + limit])
+
+    def get_paginated_response(self, data):
+        return Response(data)
+
+    def get_paginated_response_schema(self, schema):
+        return schema
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "skip",
+                "required": False,
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 0, "maximum": self.max_skip, "default": 0},
+            },
+            {
+                "name": "limit",
+                "required": False,
+                "in": "query",
+                "schema": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": self.max_limit,
+                    "default": self.default_limit,
+                },
+            },
+        ]

@@ -1,0 +1,70 @@
+"""The service endpoints outside /api/v1: `/` and `/health`."""
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+
+@extend_schema(
+    responses=inline_serializer(
+        "Root",
+        {
+            "message": serializers.CharField(),
+            "version": serializers.CharField(),
+            "docs": serializers.CharField(),
+            "status": serializers.CharField(),
+        },
+    )
+)
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def root(request):
+    return Response(
+        {"message": "Scalper Bot API", "version": settings.API_VERSION, "docs": "/docs", "status": "running"}
+    )
+
+
+@extend_schema(
+    responses={
+        200: inline_serializer(
+            "Health",
+            {
+                "status": serializers.CharField(),
+                "version": serializers.CharField(),
+                "database": serializers.CharField(),
+            },
+        ),
+        503: inline_serializer(
+            "Unhealthy",
+            {
+                "status": serializers.CharField(),
+                "version": serializers.CharField(),
+                "database": serializers.CharField(),
+                "detail": serializers.CharField(),
+            },
+        ),
+    }
+)
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def health(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return Response(
+            {
+                "status": "unhealthy",
+                "version": settings.API_VERSION,
+                "database": "unavailable",
+                "detail": "The database is unavailable.",
+            },
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+    return Response({"status": "healthy", "version": settings.API_VERSION, "database": "ok"})

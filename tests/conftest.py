@@ -1,0 +1,55 @@
+import os
+
+import pytest
+
+from tests.databases import ScratchDatabase
+
+
+@pytest.fixture
+def make_scratch_db(django_db_blocker):
+    """A factory of empty PostgreSQL databases, each dropped after the test."""
+    created = []
+
+    def make():
+        created.append(ScratchDatabase())
+        return created[-1]
+
+    with django_db_blocker.unblock():
+        try:
+            yield make
+        finally:
+            for database in created:
+                database.drop()
+
+
+@pytest.fixture
+def scratch_db(make_scratch_db):
+    """An empty PostgreSQL database of its own, dropped after the test."""
+    return make_scratch_db()
+
+
+@pytest.fixture
+def legacy_db(scratch_db):
+    """A database as the legacy backend left it: schema of fef8185d3887 and realistic rows."""
+    return scratch_db.load_legacy_fixture()
+
+
+_skipped = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # CI exercises PostgreSQL for real: a skipped test there means something was not tested.
+    if os.environ.get("CI") and _skipped and exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if os.environ.get("CI") and _skipped:
+        terminalreporter.write_line(
+            f"FAILED: CI refuses skipped tests ({len(_skipped)}): " + ", ".join(_skipped), red=True
+        )

@@ -1,0 +1,20 @@
+"""Settings for the test suite: the project's settings, pointed at the local PostgreSQL by default.
+
+Each run gets its own test database name, so parallel runs on one server do not collide.
+"""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scalper")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("CREDENTIALS_KEYS", "dGVzdC1jcmVkZW50aWFscy1rZXktMDEyMzQ1Njc4OTA=")
+os.environ.setdefault("LEGACY_SECRET_KEY", "your-secret-key-here-change-in-production")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from scalper.settings import *  # noqa: E402,F403
+from scalper.settings import DATABASES  # noqa: E402
+
+DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_scalper_{os.getpid()}"
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -138,9 +138,7 @@ class TelegramConnection(models.Model):
         db_table = "telegram_connections"
         indexes = [
             LegacyIndex(fields=["chat_id"], name="ix_telegram_connections_chat_id", unique=True),
-            LegacyIndex(
-                fields=["connection_code"], name="ix_telegram_connections_connection_code"
-            ),
+            LegacyIndex(fields=["connection_code"], name="ix_telegram_connections_connection_code"),
             LegacyIndex(fields=["id"], name="ix_telegram_connections_id"),
             LegacyIndex(fields=["is_active"], name="ix_telegram_connections_is_active"),
         ]

@@ -57,7 +57,9 @@ class Order(TimestampedModel):
     price = models.FloatField(null=True, blank=True)
     average_fill_price = models.FloatField(null=True, blank=True)
     stop_price = models.FloatField(null=True, blank=True)
-    status = EnumField(enum_type="orderstatus", choices=OrderStatus.choices, default=OrderStatus.PENDING)
+    status = EnumField(
+        enum_type="orderstatus", choices=OrderStatus.choices, default=OrderStatus.PENDING
+    )
     commission = models.FloatField(null=True, default=0.0)
     commission_asset = models.CharField(max_length=20, null=True, blank=True)
     quote_quantity = models.FloatField(null=True, blank=True)

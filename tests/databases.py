@@ -39,7 +39,8 @@ def server_url(dbname):
     credentials = db.get("USER") or "postgres"
     if db.get("PASSWORD"):
         credentials += f":{db['PASSWORD']}"
-    return f"postgres://{credentials}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{dbname}"
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    return f"postgres://{credentials}@{host}:{port}/{dbname}"
 
 
 class ScratchDatabase:
@@ -49,7 +50,11 @@ class ScratchDatabase:
         self.url = server_url(self.name)
         with psycopg.connect(server_dsn("postgres"), autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{self.name}"')
-        connections.settings[self.alias] = {**server_settings(), "NAME": self.name, "CONN_MAX_AGE": 0}
+        connections.settings[self.alias] = {
+            **server_settings(),
+            "NAME": self.name,
+            "CONN_MAX_AGE": 0,
+        }
 
     def execute(self, sql, params=None):
         with psycopg.connect(server_dsn(self.name), autocommit=True) as conn:
@@ -88,7 +93,7 @@ class ScratchDatabase:
         return result
 
     def table_rows(self, table):
-        """Every row of `table` as text, sorted: a content fingerprint to compare before and after."""
+        """Every row of `table` as text, sorted: a fingerprint of its content."""
         return self.query(f'SELECT t::text FROM "{table}" t ORDER BY 1')
 
     def drop(self):

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 
 def bounded_int(request, name, default, minimum, maximum):
-    """Query parameter `name` as an int in [minimum, maximum]; a 400 names the parameter otherwise."""
+    """Query parameter `name` as an int in [minimum, maximum], else a 400 naming it."""
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return default

@@ -25,7 +25,12 @@ from rest_framework.response import Response
 @permission_classes([AllowAny])
 def root(request):
     return Response(
-        {"message": "Scalper Bot API", "version": settings.API_VERSION, "docs": "/docs", "status": "running"}
+        {
+            "message": "Scalper Bot API",
+            "version": settings.API_VERSION,
+            "docs": "/docs",
+            "status": "running",
+        }
     )
 
 

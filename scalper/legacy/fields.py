@@ -45,7 +45,7 @@ class EnumField(models.CharField):
     def db_check(self, connection):
         if connection.vendor == "postgresql":
             return None
-        labels = ", ".join("'%s'" % value for value, _ in self.flatchoices)
+        labels = ", ".join(f"'{value}'" for value, _ in self.flatchoices)
         return f"{connection.ops.quote_name(self.column)} IN ({labels})"
 
 
@@ -101,7 +101,7 @@ class LegacyJSONField(models.JSONField):
 
 
 class TransactionNow(Now):
-    """`now()`: the legacy default. Django's `Now()` renders `STATEMENT_TIMESTAMP()` on PostgreSQL."""
+    """`now()`, the legacy default (Django's `Now()` is `STATEMENT_TIMESTAMP()` on PostgreSQL)."""
 
     def as_postgresql(self, compiler, connection, **extra_context):
         return self.as_sql(compiler, connection, template="now()", **extra_context)
@@ -126,4 +126,3 @@ class UpdatedAtField(CreatedAtField):
         value = timezone.now()
         setattr(model_instance, self.attname, value)
         return value
-

@@ -67,10 +67,18 @@ class Difference:
 
     def __str__(self):
         where = f"{self.table}.{self.name}" if self.table and self.table != self.name else self.name
-        return f"{self.kind.replace('_', ' ')}: {where}: expected {self.expected}, found {self.found}"
+        return (
+            f"{self.kind.replace('_', ' ')}: {where}: expected {self.expected}, found {self.found}"
+        )
 
 
-CONSTRAINT_KINDS = {"p": "primary key", "f": "foreign key", "u": "unique", "c": "check", "x": "exclusion"}
+CONSTRAINT_KINDS = {
+    "p": "primary key",
+    "f": "foreign key",
+    "u": "unique",
+    "c": "check",
+    "x": "exclusion",
+}
 
 
 def read_schema(cursor, tables=LEGACY_TABLES, enums=LEGACY_ENUMS, schema="public"):
@@ -112,7 +120,8 @@ def read_schema(cursor, tables=LEGACY_TABLES, enums=LEGACY_ENUMS, schema="public
 
     cursor.execute(
         """
-        SELECT i.relname, t.relname, ix.indisunique, ix.indisprimary, pg_get_indexdef(ix.indexrelid),
+        SELECT i.relname, t.relname, ix.indisunique, ix.indisprimary,
+               pg_get_indexdef(ix.indexrelid),
                ARRAY(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
                      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
                      ORDER BY k.ord)
@@ -211,10 +220,14 @@ def compare(expected, found):
                     Difference("missing_index", want.table, name, want.definition, "no such index")
                 )
         elif (have.table, have.columns, have.unique) != (want.table, want.columns, want.unique):
-            differences.append(Difference("index_definition", want.table, name, want.definition, have.definition))
+            differences.append(
+                Difference("index_definition", want.table, name, want.definition, have.definition)
+            )
     for name, have in found.indexes.items():
         if name not in expected.indexes and have.table in expected.tables:
-            differences.append(Difference("extra_index", have.table, name, "no such index", have.definition))
+            differences.append(
+                Difference("extra_index", have.table, name, "no such index", have.definition)
+            )
 
     for key, want in expected.constraints.items():
         have = found.constraints.get(key)
@@ -231,13 +244,19 @@ def compare(expected, found):
                 )
         elif (have.kind, have.definition) != (want.kind, want.definition):
             differences.append(
-                Difference("constraint_definition", want.table, want.name, want.definition, have.definition)
+                Difference(
+                    "constraint_definition", want.table, want.name, want.definition, have.definition
+                )
             )
     for key, have in found.constraints.items():
         if key not in expected.constraints and have.table in expected.tables:
             differences.append(
                 Difference(
-                    f"extra_{have.kind.replace(' ', '_')}", have.table, have.name, "no such constraint", have.definition
+                    f"extra_{have.kind.replace(' ', '_')}",
+                    have.table,
+                    have.name,
+                    "no such constraint",
+                    have.definition,
                 )
             )
     return differences

@@ -1,0 +1,25 @@
+# The two commands of the README: `make run` (the app) and `make test` (the test suite).
+# Both install what they need into .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install install-dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.txt
+
+install-dev: $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+
+# A development server on SQLite (or DATABASE_URL), with DEBUG on.
+run: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $${ADDRESS:-127.0.0.1:8000}
+
+# The whole suite against the local PostgreSQL (DATABASE_URL overrides the server).
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)

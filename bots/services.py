@@ -1,0 +1,115 @@
+"""Operations on bots. Each one changes the bot and writes its activity log row in one
+transaction, with the legacy level and message text, and notifies Telegram after the commit.
+
+State changes lock the bot row first (`select_for_update`), so concurrent start/stop/toggle
+requests on one bot are serialised instead of overwriting each other from stale reads.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from bots.models import ActivityLog, Bot, BotStatus, LogLevel
+from bots.notifications import notify
+
+
+def log_activity(level, message, bot_id=None):
+    return ActivityLog.objects.create(level=level, message=message, bot_id=bot_id)
+
+
+def _locked(bot):
+    return Bot.objects.select_for_update().get(pk=bot.pk)
+
+
+def _set_status(bot, status):
+    bot.status = status
+    bot.save(update_fields=["status"])
+
+
+@transaction.atomic
+def create_bot(**fields):
+    bot = Bot.objects.create(**{**fields, "status": BotStatus.ACTIVE})
+    exchange = bot.get_exchange_display()
+    log_activity(LogLevel.SUCCESS, f"Bot started for {bot.ticker} on {exchange}", bot.id)
+    notify(
+        LogLevel.SUCCESS,
+        f"*Bot Created*\n\nTicker: {bot.ticker}\nExchange: {exchange}\n"
+        f"Quantity: {bot.quantity}\nBuy Price: ${bot.buy_price}\nSell Price: ${bot.sell_price}",
+    )
+    return bot
+
+
+@transaction.atomic
+def update_bot(bot, **changes):
+    bot = _locked(bot)
+    for name, value in changes.items():
+        setattr(bot, name, value)
+    bot.save()
+    log_activity(
+        LogLevel.INFO, f"Bot updated for {bot.ticker} on {bot.get_exchange_display()}", bot.id
+    )
+    return bot
+
+
+@transaction.atomic
+def start_bot(bot):
+    bot = _locked(bot)
+    _set_status(bot, BotStatus.ACTIVE)
+    log_activity(LogLevel.SUCCESS, f"Bot started for {bot.ticker}", bot.id)
+    notify(
+        LogLevel.SUCCESS,
+        f"*Bot Started*\n\nTicker: {bot.ticker}\nExchange: {bot.get_exchange_display()}\n"
+        "Status: ACTIVE",
+    )
+    return bot
+
+
+@transaction.atomic
+def stop_bot(bot):
+    bot = _locked(bot)
+    _set_status(bot, BotStatus.STOPPED)
+    log_activity(LogLevel.WARNING, f"Bot stopped for {bot.ticker}", bot.id)
+    notify(
+        LogLevel.WARNING,
+        f"*Bot Stopped*\n\nTicker: {bot.ticker}\nExchange: {bot.get_exchange_display()}\n"
+        "Status: STOPPED",
+    )
+    return bot
+
+
+@transaction.atomic
+def toggle_bot(bot):
+    """ACTIVE becomes STOPPED; anything else (STOPPED, ERROR, unset) becomes ACTIVE."""
+    bot = _locked(bot)
+    if bot.status == BotStatus.ACTIVE:
+        _set_status(bot, BotStatus.STOPPED)
+        log_activity(LogLevel.WARNING, f"Bot stopped for {bot.ticker}", bot.id)
+    else:
+        _set_status(bot, BotStatus.ACTIVE)
+        log_activity(LogLevel.SUCCESS, f"Bot active for {bot.ticker}", bot.id)
+    return bot
+
+
+@transaction.atomic
+def delete_bot(bot):
+    """Delete the bot and its orders; the log row keeps the bot's id (there is no foreign key)."""
+    bot = _locked(bot)
+    log_activity(LogLevel.WARNING, f"Bot deleted for {bot.ticker}", bot.id)
+    bot.delete()
+    notify(
+        LogLevel.WARNING,
+        f"*Bot Deleted*\n\nTicker: {bot.ticker}\nExchange: {bot.get_exchange_display()}",
+    )
+
+
+@transaction.atomic
+def stop_all_bots():
+    """Stop every ACTIVE bot (ERROR bots are left alone); one log row, even when none was active."""
+    count = Bot.objects.filter(status=BotStatus.ACTIVE).update(
+        status=BotStatus.STOPPED, updated_at=timezone.now()
+    )
+    log_activity(LogLevel.ERROR, "Emergency stop - All bots stopped")
+    notify(
+        LogLevel.ERROR,
+        f"*Emergency Stop*\n\nAll bots have been stopped!\nTotal bots stopped: {count}",
+    )
+    return count

@@ -53,3 +53,28 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"FAILED: CI refuses skipped tests ({len(_skipped)}): " + ", ".join(_skipped), red=True
         )
+
+
+@pytest.fixture
+def user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def api_client(user):
+    """A DRF test client authenticated with a token, as a script or the frontend would be."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.fixture
+def anonymous_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()

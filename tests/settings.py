@@ -13,8 +13,16 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from scalper.settings import *  # noqa: E402,F403
-from scalper.settings import DATABASES  # noqa: E402
+from scalper.settings import DATABASES, STORAGES  # noqa: E402
 
 DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_scalper_{os.getpid()}"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Serve static files from the apps, as in development; production serves collectstatic's output.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -16,6 +16,8 @@ DEBUG = config("DEBUG", default=False, cast=bool)
 
 # Only a development server may run on a built-in key; production must set its own.
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key"
+# Keys published in this repository or the legacy one: signing with them signs nothing.
+PUBLISHED_SECRET_KEYS = (DEVELOPMENT_SECRET_KEY, "your-secret-key-here-change-in-production")
 SECRET_KEY = config("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -24,6 +26,11 @@ if not SECRET_KEY:
             "(or DEBUG=true for a local development server)."
         )
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
+if not DEBUG and (SECRET_KEY in PUBLISHED_SECRET_KEYS or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a published default. Generate your own: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
 ALLOWED_HOSTS = config(
     "ALLOWED_HOSTS",
@@ -53,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "scalper.api.middleware.RequestBodyLimitMiddleware",
+    "scalper.api.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -89,6 +98,14 @@ DATABASE_URL = config("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite
 DATABASE_CONNECT_TIMEOUT = config("DATABASE_CONNECT_TIMEOUT", default=5, cast=int)
 DATABASE_POOL = config("DATABASE_POOL", default=False, cast=bool)
 DATABASE_POOL_MAX_SIZE = config("DATABASE_POOL_MAX_SIZE", default=10, cast=int)
+# PgBouncer in transaction mode: no server-side cursors, no pool of our own, no persistent
+# connections (a session's state does not survive between transactions there).
+DATABASE_PGBOUNCER = config("DATABASE_PGBOUNCER", default=False, cast=bool)
+if DATABASE_PGBOUNCER and DATABASE_POOL:
+    raise ImproperlyConfigured(
+        "DATABASE_POOL and DATABASE_PGBOUNCER are both on: PgBouncer already pools connections; "
+        "set DATABASE_POOL=false."
+    )
 
 
 def database_from_url(url):
@@ -106,11 +123,23 @@ def database_from_url(url):
         options = database.setdefault("OPTIONS", {})
         options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
         if DATABASE_POOL:
+            from psycopg_pool import ConnectionPool
+
             # psycopg's pool keeps connections per process; persistent connections must be off.
-            options["pool"] = {"min_size": 1, "max_size": DATABASE_POOL_MAX_SIZE, "timeout": 10}
+            # Waiting no longer than a connect makes a down database a quick 503; checking each
+            # connection on checkout drops the ones a database restart broke.
+            options["pool"] = {
+                "min_size": 1,
+                "max_size": DATABASE_POOL_MAX_SIZE,
+                "timeout": DATABASE_CONNECT_TIMEOUT,
+                "check": ConnectionPool.check_connection,
+            }
         else:
-            database["CONN_MAX_AGE"] = config("DATABASE_CONN_MAX_AGE", default=60, cast=int)
+            database["CONN_MAX_AGE"] = config(
+                "DATABASE_CONN_MAX_AGE", default=0 if DATABASE_PGBOUNCER else 60, cast=int
+            )
             database["CONN_HEALTH_CHECKS"] = True
+        database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_PGBOUNCER
     return database
 
 
@@ -186,6 +215,22 @@ TELEGRAM_TIMEOUT_SECONDS = config("TELEGRAM_TIMEOUT_SECONDS", default=3.0, cast=
 # LEGACY_SECRET_KEY decrypts rows written by the legacy FastAPI backend.
 CREDENTIALS_KEYS = config("CREDENTIALS_KEYS", default="", cast=Csv())
 LEGACY_SECRET_KEY = config("LEGACY_SECRET_KEY", default="")
+if not DEBUG and not any(CREDENTIALS_KEYS):
+    raise ImproperlyConfigured(
+        "CREDENTIALS_KEYS is not set: exchange credentials could not be stored. Generate a key: "
+        'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+    )
+
+
+def throttle_rate(name, default):
+    """Setting `name` as a DRF rate ("10/minute", "5/second"), or None (empty: no limit)."""
+    rate = config(name, default=default)
+    if not rate:
+        return None
+    count, _, period = rate.partition("/")
+    if not count.isdigit() or period[:1] not in ("s", "m", "h", "d"):
+        raise ImproperlyConfigured(f"{name} must look like 10/minute or be empty, not {rate!r}.")
+    return rate
 
 
 REST_FRAMEWORK = {
@@ -197,6 +242,14 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "scalper.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["scalper.api.throttling.WriteRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": throttle_rate("THROTTLE_AUTH_RATE", "10/minute"),
+        "writes": throttle_rate("THROTTLE_WRITE_RATE", "300/minute"),
+    },
+    # Proxies in front of the app that append to X-Forwarded-For; 0 trusts only the peer address,
+    # so a client cannot pick its own throttle identity by sending that header.
+    "NUM_PROXIES": config("THROTTLE_NUM_PROXIES", default=0, cast=int),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -207,6 +260,27 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["scalper.api.routers.exclude_alternate_spellings"],
 }
+
+# HTTPS and browser security: on by default in production, off for the development server.
+SECURE_SSL_REDIRECT = config("SECURE_SSL_REDIRECT", default=not DEBUG, cast=bool)
+# Load balancers probe the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/?$"]
+SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000, cast=int)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG, cast=bool
+)
+SECURE_HSTS_PRELOAD = config("SECURE_HSTS_PRELOAD", default=not DEBUG, cast=bool)
+SESSION_COOKIE_SECURE = config("SESSION_COOKIE_SECURE", default=not DEBUG, cast=bool)
+CSRF_COOKIE_SECURE = config("CSRF_COOKIE_SECURE", default=not DEBUG, cast=bool)
+CSRF_TRUSTED_ORIGINS = config("CSRF_TRUSTED_ORIGINS", default="", cast=Csv())
+# Behind a proxy that terminates TLS: "HTTP_X_FORWARDED_PROTO,https". Only when that proxy
+# always sets or strips the header, or any client could claim HTTPS.
+SECURE_PROXY_SSL_HEADER = (
+    config("SECURE_PROXY_SSL_HEADER", default="", cast=Csv(post_process=tuple)) or None
+)
+
+# Request bodies: the API's are small. Larger ones get a 413 before anything reads them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = config("MAX_REQUEST_BODY_BYTES", default=1024 * 1024, cast=int)
 
 # Reported by `/` and `/health`, as the legacy backend did.
 API_VERSION = "1.0.0"

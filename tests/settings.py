@@ -11,11 +11,17 @@ os.environ.setdefault("CREDENTIALS_KEYS", "dGVzdC1jcmVkZW50aWFscy1rZXktMDEyMzQ1N
 os.environ.setdefault("LEGACY_SECRET_KEY", "your-secret-key-here-change-in-production")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# The test client speaks plain HTTP; rate limits are switched on by the tests about them.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("THROTTLE_AUTH_RATE", "")
+os.environ.setdefault("THROTTLE_WRITE_RATE", "")
 
 from scalper.settings import *  # noqa: E402,F403
-from scalper.settings import DATABASES, STORAGES  # noqa: E402
+from scalper.settings import CACHES, DATABASES, STORAGES  # noqa: E402
 
 DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_scalper_{os.getpid()}"
+# Parallel runs share the Redis test database: keep their cache keys (throttle counters) apart.
+CACHES["default"]["KEY_PREFIX"] = f"test_scalper_{os.getpid()}"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -2,9 +2,8 @@
 
 from importlib import import_module
 
-from rest_framework.authtoken.views import obtain_auth_token
-
 from scalper.api.routers import LegacyRouter, both_spellings
+from scalper.api.views import ThrottledObtainAuthToken
 
 # Each app's urls.py lists `api_routes` (prefix, viewset, basename) and `urlpatterns`.
 API_APPS = ("bots", "exchanges", "orders")
@@ -18,7 +17,7 @@ for app in API_APPS:
     app_urlpatterns += app_urls.urlpatterns
 
 urlpatterns = [
-    *both_spellings(r"^auth/token", obtain_auth_token, name="api-token"),
+    *both_spellings(r"^auth/token", ThrottledObtainAuthToken.as_view(), name="api-token"),
     *app_urlpatterns,
     *router.urls,
 ]

@@ -1,12 +1,15 @@
-"""The service endpoints outside /api/v1: `/` and `/health`."""
+"""The service endpoints: `/` and `/health`, and the token endpoint under /api/v1."""
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+
+from scalper.api.throttling import LoginRateThrottle
 
 
 @extend_schema(
@@ -73,3 +76,9 @@ def health(request):
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
     return Response({"status": "healthy", "version": settings.API_VERSION, "database": "ok"})
+
+
+class ThrottledObtainAuthToken(ObtainAuthToken):
+    """`POST /api/v1/auth/token`: username and password for a token, a few tries per address."""
+
+    throttle_classes = [LoginRateThrottle]

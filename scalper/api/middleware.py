@@ -1,0 +1,62 @@
+"""JSON errors for what happens outside DRF's views: oversized bodies and a database that is down.
+
+DRF's JSON parser reads the request stream itself, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE never
+sees a JSON body; the limit is enforced here on Content-Length before any view reads the body.
+Views that are not DRF's (the admin) reach the database too; when it is down they answer 503 like
+the API does instead of a 500 page.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
+
+from scalper.api.exceptions import DATABASE_UNAVAILABLE
+
+logger = logging.getLogger(__name__)
+
+
+def body_too_large(limit):
+    return JsonResponse(
+        {"detail": f"The request body is too large; the limit is {limit} bytes."}, status=413
+    )
+
+
+class RequestBodyLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return JsonResponse(
+                {"detail": "The Content-Length header is not a number."}, status=400
+            )
+        if limit is not None and length > limit:
+            return body_too_large(limit)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, RequestDataTooBig):
+            return body_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return None
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            logger.error("Database unavailable: %s", exception)
+            response = JsonResponse({"detail": DATABASE_UNAVAILABLE}, status=503)
+            response["Retry-After"] = "5"
+            return response
+        return None

@@ -123,22 +123,19 @@ def database_from_url(url):
         options = database.setdefault("OPTIONS", {})
         options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
         if DATABASE_POOL:
-            from psycopg_pool import ConnectionPool
-
             # psycopg's pool keeps connections per process; persistent connections must be off.
-            # Waiting no longer than a connect makes a down database a quick 503; checking each
-            # connection on checkout drops the ones a database restart broke.
+            # Waiting no longer than a connect makes a down database a quick 503.
             options["pool"] = {
                 "min_size": 1,
                 "max_size": DATABASE_POOL_MAX_SIZE,
                 "timeout": DATABASE_CONNECT_TIMEOUT,
-                "check": ConnectionPool.check_connection,
             }
         else:
             database["CONN_MAX_AGE"] = config(
                 "DATABASE_CONN_MAX_AGE", default=0 if DATABASE_PGBOUNCER else 60, cast=int
             )
-            database["CONN_HEALTH_CHECKS"] = True
+        # A connection a database restart broke is replaced, not used (the pool checks it too).
+        database["CONN_HEALTH_CHECKS"] = True
         database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_PGBOUNCER
     return database
 

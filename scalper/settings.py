@@ -237,7 +237,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "scalper.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "scalper.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["scalper.api.throttling.WriteRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {

@@ -48,7 +48,13 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+# Figures measured in passing (the fuzzing counts), printed at the end of the run.
+FIGURES = []
+
+
 def pytest_terminal_summary(terminalreporter):
+    for line in FIGURES:
+        terminalreporter.write_line(line)
     if os.environ.get("CI") and _skipped:
         terminalreporter.write_line(
             f"FAILED: CI refuses skipped tests ({len(_skipped)}): " + ", ".join(_skipped), red=True

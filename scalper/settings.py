@@ -237,6 +237,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # The API speaks JSON, as the legacy one did: no form or multipart parsing to attack.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "scalper.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "scalper.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["scalper.api.throttling.WriteRateThrottle"],

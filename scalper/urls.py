@@ -18,3 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("scalper.api.urls")),
 ]
+
+handler400 = "scalper.api.views.bad_request"
+handler403 = "scalper.api.views.permission_denied"
+handler404 = "scalper.api.views.not_found"
+handler500 = "scalper.api.views.server_error"

@@ -4,6 +4,7 @@ The endpoints are found in the OpenAPI document, so endpoints added later are co
 """
 
 import json
+import re
 
 import pytest
 from django.test import override_settings
@@ -31,6 +32,10 @@ INJECTIONS = (
     "\x00",
 )
 SAMPLE_ID = "00000000-0000-0000-0000-000000000001"
+
+
+def with_sample_ids(path):
+    return re.sub(r"\{[^}]+\}", SAMPLE_ID, path)
 
 
 @pytest.fixture
@@ -148,11 +153,62 @@ def test_every_write_endpoint_refuses_an_oversized_body_with_413(api_client, ope
             for path, operation in operations(openapi, method):
                 if "requestBody" not in operation:
                     continue
-                url = path.replace("{id}", SAMPLE_ID)
+                url = with_sample_ids(path)
                 response = api_client.generic(
                     method.upper(), url, too_large, content_type="application/json"
                 )
                 if response.status_code != 413 or "detail" not in response.json():
                     unexpected.append(f"{method.upper()} {url}: {response.status_code}")
+
+    assert unexpected == []
+
+
+def test_a_path_that_does_not_exist_is_a_json_404(api_client):
+    for path in ("/api/v1/no-such-thing", "/api/v1/credentials/0.5", "/nowhere"):
+        response = api_client.get(path)
+
+        assert response.status_code == 404, path
+        assert response.json() == {"detail": "Not found."}
+
+
+def test_a_request_for_an_unknown_host_is_a_json_400(anonymous_client):
+    response = anonymous_client.get("/", HTTP_HOST="attacker.example")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad request."}
+
+
+@override_settings(ROOT_URLCONF="tests.urls_with_a_bug")
+def test_a_bug_is_a_json_500_without_details(anonymous_client):
+    anonymous_client.raise_request_exception = False
+
+    response = anonymous_client.get("/broken")
+
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error."}
+
+
+def test_request_bodies_are_json_only_except_the_token_form(openapi):
+    for method in ("post", "put", "patch"):
+        for path, operation in operations(openapi, method):
+            if "requestBody" in operation and not path.startswith("/api/v1/auth/token"):
+                assert list(operation["requestBody"]["content"]) == ["application/json"], path
+
+
+def test_a_form_encoded_body_is_refused_with_415(api_client, openapi):
+    unexpected = []
+    for method in ("post", "put", "patch"):
+        for path, operation in operations(openapi, method):
+            content = operation.get("requestBody", {}).get("content", {})
+            if not content or "application/x-www-form-urlencoded" in content:
+                continue
+            url = with_sample_ids(path)
+            response = api_client.generic(
+                method.upper(), url, "a=1", content_type="application/x-www-form-urlencoded"
+            )
+            # An object that does not exist is looked up (404) before the body is read.
+            refused = (415, 404) if url != path else (415,)
+            if response.status_code not in refused or "detail" not in response.json():
+                unexpected.append(f"{method.upper()} {url}: {response.status_code}")
 
     assert unexpected == []

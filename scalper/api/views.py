@@ -1,7 +1,8 @@
-"""The service endpoints: `/` and `/health`, and the token endpoint under /api/v1."""
+"""The service endpoints (`/`, `/health`), the token endpoint, and JSON error pages."""
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.http import JsonResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -82,3 +83,23 @@ class ThrottledObtainAuthToken(ObtainAuthToken):
     """`POST /api/v1/auth/token`: username and password for a token, a few tries per address."""
 
     throttle_classes = [LoginRateThrottle]
+
+
+# Django's error pages, for requests no DRF view answered (an unknown path, a bad Host header, an
+# unhandled exception): JSON with a `detail`, like every other error of the API.
+
+
+def bad_request(request, exception):
+    return JsonResponse({"detail": "Bad request."}, status=400)
+
+
+def permission_denied(request, exception):
+    return JsonResponse({"detail": "You do not have permission to do this."}, status=403)
+
+
+def not_found(request, exception):
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+def server_error(request):
+    return JsonResponse({"detail": "Internal server error."}, status=500)

@@ -187,6 +187,10 @@ TELEGRAM_TIMEOUT_SECONDS = config("TELEGRAM_TIMEOUT_SECONDS", default=3.0, cast=
 CREDENTIALS_KEYS = config("CREDENTIALS_KEYS", default="", cast=Csv())
 LEGACY_SECRET_KEY = config("LEGACY_SECRET_KEY", default="")
 
+# Exchange REST APIs, asked by POST /api/v1/credentials/{id}/validate (with a short timeout).
+COINDCX_API_BASE_URL = config("COINDCX_API_BASE_URL", default="https://api.coindcx.com")
+COINDCX_TIMEOUT_SECONDS = config("COINDCX_TIMEOUT_SECONDS", default=5.0, cast=float)
+
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

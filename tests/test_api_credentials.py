@@ -153,6 +153,13 @@ def test_an_invalid_is_active_filter_is_a_400_not_an_ignored_filter(api_client):
     assert "is_active" in response.json()["detail"]
 
 
+def test_a_filter_value_with_a_nul_byte_is_a_400_not_a_database_error(api_client):
+    response = api_client.get("/api/v1/credentials/", {"exchange": "coin\x00dcx"})
+
+    assert response.status_code == 400
+    assert "exchange" in response.json()["errors"]
+
+
 def test_unknown_query_parameters_are_ignored(api_client):
     ExchangeCredentialsFactory()
 

@@ -217,7 +217,14 @@ def test_the_list_filters_by_bot_and_combines_filters(api_client):
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("side", "buy"), ("side", "HOLD"), ("status", "DONE"), ("bot_id", "not-a-uuid")],
+    [
+        ("side", "buy"),
+        ("side", "HOLD"),
+        ("status", "DONE"),
+        ("bot_id", "not-a-uuid"),
+        ("ticker", "ETH\x00USDT"),
+        ("exchange", "\x00"),
+    ],
 )
 def test_an_invalid_filter_value_is_a_400_naming_it(api_client, name, value):
     response = api_client.get("/api/v1/orders/", {name: value})

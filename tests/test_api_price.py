@@ -146,9 +146,10 @@ def test_an_unknown_exchange_is_a_400(api_client, exchange):
         ({"exchange": "CoinDCX F"}, {"ticker"}),
         ({}, {"exchange", "ticker"}),
         ({"exchange": "CoinDCX F", "ticker": ""}, {"ticker"}),
+        ({"exchange": "CoinDCX F", "ticker": "ETH\x00"}, {"ticker"}),
     ],
 )
-def test_missing_parameters_are_a_400_naming_them(api_client, params, named):
+def test_missing_or_invalid_parameters_are_a_400_naming_them(api_client, params, named):
     response = ltp(api_client, **params)
 
     assert response.status_code == 400

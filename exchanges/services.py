@@ -9,7 +9,7 @@ lock on that exchange and network first, so concurrent requests cannot both pass
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -201,28 +201,29 @@ class RotationReport:
     changed: int
 
 
-@transaction.atomic
-def rotate_keys(dry_run=False):
+def rotate_keys(dry_run=False, using=DEFAULT_DB_ALIAS):
     """Re-encrypt every row's secrets with the first key of CREDENTIALS_KEYS, all or nothing.
 
     Rows whose secrets already use that key are left as they are. `updated_at` is not touched:
     the credentials themselves do not change.
     """
     columns = [f"{name}_encrypted" for name in SECRETS]
-    rows = list(ExchangeCredentials.objects.select_for_update().only("pk", *columns))
-    changed, undecryptable = [], []
-    for row in rows:
-        try:
-            tokens = {column: encryption.reencrypt(getattr(row, column)) for column in columns}
-        except encryption.DecryptionError:
-            undecryptable.append(row.pk)
-            continue
-        if any(getattr(row, column) != token for column, token in tokens.items()):
-            for column, token in tokens.items():
-                setattr(row, column, token)
-            changed.append(row)
-    if undecryptable:
-        raise UndecryptableCredentials(sorted(undecryptable))
-    if not dry_run:
-        ExchangeCredentials.objects.bulk_update(changed, columns)
+    credentials = ExchangeCredentials.objects.using(using)
+    with transaction.atomic(using=using):
+        rows = list(credentials.select_for_update().only("pk", *columns))
+        changed, undecryptable = [], []
+        for row in rows:
+            try:
+                tokens = {column: encryption.reencrypt(getattr(row, column)) for column in columns}
+            except encryption.DecryptionError:
+                undecryptable.append(row.pk)
+                continue
+            if any(getattr(row, column) != token for column, token in tokens.items()):
+                for column, token in tokens.items():
+                    setattr(row, column, token)
+                changed.append(row)
+        if undecryptable:
+            raise UndecryptableCredentials(sorted(undecryptable))
+        if not dry_run:
+            credentials.bulk_update(changed, columns)
     return RotationReport(total=len(rows), changed=len(changed))

@@ -64,19 +64,19 @@ def adopted_db(legacy_db):
     return legacy_db
 
 
-def rotate(database, *args, keys=NEW_KEY, check=True):
-    return database.manage(
-        "rotate_credentials_keys",
-        *args,
-        env={"CREDENTIALS_KEYS": keys, "LEGACY_SECRET_KEY": LEGACY_SECRET_KEY},
-        check=check,
-    )
+def run_rotation(*args, **options):
+    out = io.StringIO()
+    call_command("rotate_credentials_keys", *args, stdout=out, **options)
+    return out.getvalue()
 
 
 def test_rotation_re_encrypts_the_legacy_rows_with_the_first_key(adopted_db):
     others_before = everything_but_secrets(adopted_db)
 
-    result = rotate(adopted_db)
+    result = adopted_db.manage(
+        "rotate_credentials_keys",
+        env={"CREDENTIALS_KEYS": NEW_KEY, "LEGACY_SECRET_KEY": LEGACY_SECRET_KEY},
+    )
 
     assert "Re-encrypted 4 of 4 credentials" in result.stdout
     stored = secrets_of(adopted_db)
@@ -87,24 +87,30 @@ def test_rotation_re_encrypts_the_legacy_rows_with_the_first_key(adopted_db):
     assert everything_but_secrets(adopted_db) == others_before
 
 
-def test_a_second_rotation_changes_nothing(adopted_db):
-    rotate(adopted_db)
+@pytest.fixture
+def new_key_first(settings):
+    settings.CREDENTIALS_KEYS = [NEW_KEY, OLD_KEY]
+    settings.LEGACY_SECRET_KEY = LEGACY_SECRET_KEY
+
+
+def test_a_second_rotation_changes_nothing(adopted_db, new_key_first):
+    run_rotation(database=adopted_db.alias)
     rotated = secrets_of(adopted_db)
 
-    result = rotate(adopted_db, keys=f"{NEW_KEY},{OLD_KEY}")
+    output = run_rotation(database=adopted_db.alias)
 
-    assert "Re-encrypted 0 of 4 credentials" in result.stdout
-    assert "(4 already used it)" in result.stdout
+    assert "Re-encrypted 0 of 4 credentials" in output
+    assert "(4 already used it)" in output
     assert secrets_of(adopted_db) == rotated
 
 
-def test_a_dry_run_reports_the_count_and_changes_nothing(adopted_db):
+def test_a_dry_run_reports_the_count_and_changes_nothing(adopted_db, new_key_first):
     before = adopted_db.table_rows("exchange_credentials")
 
-    result = rotate(adopted_db, "--dry-run")
+    output = run_rotation("--dry-run", database=adopted_db.alias)
 
-    assert "Dry run: 4 of 4 credentials would be re-encrypted" in result.stdout
-    assert "Nothing was changed" in result.stdout
+    assert "Dry run: 4 of 4 credentials would be re-encrypted" in output
+    assert "Nothing was changed" in output
     assert adopted_db.table_rows("exchange_credentials") == before
 
 
@@ -126,12 +132,6 @@ def test_without_the_legacy_key_the_legacy_rows_are_reported_and_nothing_changes
 
 
 # Rows written by this app under an older key (in the test database, in process) ----------------
-
-
-def run_rotation(*args):
-    out = io.StringIO()
-    call_command("rotate_credentials_keys", *args, stdout=out)
-    return out.getvalue()
 
 
 @pytest.mark.django_db

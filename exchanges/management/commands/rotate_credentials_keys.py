@@ -1,5 +1,6 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS
 
 from exchanges import services
 
@@ -14,10 +15,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would change; change nothing."
         )
+        parser.add_argument(
+            "--database", default=DEFAULT_DB_ALIAS, help='The database alias (default "default").'
+        )
 
-    def handle(self, *args, dry_run=False, **options):
+    def handle(self, *args, dry_run=False, database=DEFAULT_DB_ALIAS, **options):
         try:
-            report = services.rotate_keys(dry_run=dry_run)
+            report = services.rotate_keys(dry_run=dry_run, using=database)
         except (services.UndecryptableCredentials, ImproperlyConfigured) as error:
             raise CommandError(str(error)) from None
         unchanged = report.total - report.changed

@@ -1,7 +1,7 @@
 """Operations on exchange credentials.
 
-Secrets arrive in plain text and are stored encrypted (exchanges/encryption.py); they never leave
-this module in any other form. At most one set of credentials is active per exchange and network
+Secrets arrive in plain text and are stored encrypted (exchanges/encryption.py); decrypted, they
+go only to the exchange adapter. At most one set of credentials is active per exchange and network
 (testnet or mainnet): every change that could activate a second one takes a transaction-scoped
 lock on that exchange and network first, so concurrent requests cannot both pass the check.
 """
@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 
 from exchanges import adapters, encryption
 from exchanges.models import ExchangeCredentials
@@ -83,7 +83,10 @@ def _encrypted(secrets):
 
 
 def _locked(credentials):
-    return ExchangeCredentials.objects.select_for_update().get(pk=credentials.pk)
+    try:
+        return ExchangeCredentials.objects.select_for_update().get(pk=credentials.pk)
+    except ExchangeCredentials.DoesNotExist:
+        raise NotFound("Credentials not found") from None  # deleted meanwhile
 
 
 @transaction.atomic

@@ -97,7 +97,7 @@ class TelegramViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=TelegramNotificationSerializer,
-        responses={200: MessageSerializer, **error_responses(400, 401, 415)},
+        responses={200: MessageSerializer, **error_responses(400, 401, 413, 415)},
         description="Send a message to every active connection. Delivery is best effort: "
         "the answer is 200 also when Telegram is not configured or unreachable.",
     )
@@ -164,7 +164,7 @@ class TelegramWebhookSecret(BasePermission):
         )
     ],
     request=TelegramUpdateSerializer,
-    responses={200: MessageSerializer, **error_responses(400, 403, 415)},
+    responses={200: MessageSerializer, **error_responses(400, 403, 413, 415)},
     description="Called by Telegram with each message sent to the bot: a six-digit code "
     "connects the chat; /start, /connect, /help, /status and /disconnect are answered.",
 )

@@ -20,6 +20,7 @@ ERROR_DESCRIPTIONS = {
     401: "Not authenticated",
     403: "Forbidden",
     404: "Not found",
+    413: "Request body too large",
     415: "Unsupported media type",
 }
 

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from bots.models import Exchange, LogLevel, OrderSide, TelegramConnection, Trade
 from bots.notifications import MAX_MESSAGE_LENGTH, NOTIFICATION_PREFIX_LENGTH
-from scalper.api.fields import DisplayChoiceField
+from scalper.api.fields import DisplayChoiceField, StrictCharField
 
 # ---------------------------------------------------------------------------------------------
 # Trades
@@ -79,7 +79,7 @@ class TelegramConnectionCodeSerializer(serializers.Serializer):
 
 
 class TelegramNotificationSerializer(serializers.Serializer):
-    message = serializers.CharField(
+    message = StrictCharField(
         max_length=MAX_MESSAGE_LENGTH - NOTIFICATION_PREFIX_LENGTH,
         trim_whitespace=False,
         help_text="Markdown text; Telegram's limit, less the emoji put in front of it.",
@@ -104,9 +104,9 @@ class MessageSerializer(serializers.Serializer):
 
 class TelegramUserSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    username = serializers.CharField(required=False, allow_blank=True)
-    first_name = serializers.CharField(required=False, allow_blank=True)
-    last_name = serializers.CharField(required=False, allow_blank=True)
+    username = StrictCharField(required=False, allow_blank=True)
+    first_name = StrictCharField(required=False, allow_blank=True)
+    last_name = StrictCharField(required=False, allow_blank=True)
 
 
 class TelegramChatSerializer(serializers.Serializer):
@@ -117,7 +117,7 @@ class TelegramMessageSerializer(serializers.Serializer):
     """The parts of a Telegram Message the bot reads; other keys are ignored."""
 
     chat = TelegramChatSerializer()
-    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
 
     def get_fields(self):
         fields = super().get_fields()

@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -40,6 +41,8 @@ class TradeViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Trade.objects.order_by("-executed_at", "-id")
     serializer_class = TradeSerializer
+    # Any id reaches the view (and gets a JSON 404), not only ids without a dot.
+    lookup_value_regex = "[^/]+"
     filterset_class = TradeFilter
     pagination_class = SkipLimitPagination
 
@@ -64,6 +67,7 @@ class TelegramViewSet(viewsets.GenericViewSet):
     """The dashboard's side of the Telegram connection (see bots.telegram for the flow)."""
 
     queryset = TelegramConnection.objects.order_by("-connected_at")
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=None,
@@ -71,39 +75,49 @@ class TelegramViewSet(viewsets.GenericViewSet):
         description="A new six-digit code, valid for ten minutes, to send to the Telegram bot. "
         "It replaces any earlier code.",
     )
-    @action(detail=False, methods=["post"], url_path="generate-code")
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="generate-code",
+        serializer_class=TelegramConnectionCodeSerializer,
+    )
     def generate_code(self, request):
-        connection = telegram.generate_connection_code()
-        return Response(TelegramConnectionCodeSerializer(connection).data)
+        return Response(self.get_serializer(telegram.generate_connection_code()).data)
 
     @extend_schema(
         responses={200: TelegramStatusSerializer, **error_responses(401)},
         description="Whether a chat is connected; with several, the most recently connected.",
     )
-    @action(detail=False, methods=["get"], url_path="status")
+    @action(
+        detail=False, methods=["get"], url_path="status", serializer_class=TelegramStatusSerializer
+    )
     def connection_status(self, request):
-        return Response(TelegramStatusSerializer(telegram.connection_status()).data)
+        return Response(self.get_serializer(telegram.connection_status()).data)
 
     @extend_schema(
         request=None,
         responses={200: MessageSerializer, **error_responses(401, 404)},
         description="Deactivate every active connection (rows are kept).",
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], serializer_class=MessageSerializer)
     def disconnect(self, request):
         if not telegram.disconnect_all():
             raise NotFound("No active Telegram connection found")
         return Response({"message": "Telegram disconnected successfully"})
 
     @extend_schema(
-        request=TelegramNotificationSerializer,
         responses={200: MessageSerializer, **error_responses(400, 401, 413, 415)},
         description="Send a message to every active connection. Delivery is best effort: "
         "the answer is 200 also when Telegram is not configured or unreachable.",
     )
-    @action(detail=False, methods=["post"], url_path="send-notification")
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="send-notification",
+        serializer_class=TelegramNotificationSerializer,
+    )
     def send_notification(self, request):
-        serializer = TelegramNotificationSerializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         notify(serializer.validated_data["level"], serializer.validated_data["message"])
         return Response({"message": "Notification sent successfully"})
@@ -112,15 +126,20 @@ class TelegramViewSet(viewsets.GenericViewSet):
         responses={200: TelegramConnectionSerializer(many=True), **error_responses(401)},
         description="Every connection, active, inactive and pending, newest first.",
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], serializer_class=TelegramConnectionSerializer)
     def connections(self, request):
-        return Response(TelegramConnectionSerializer(self.get_queryset(), many=True).data)
+        return Response(self.get_serializer(self.get_queryset(), many=True).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("connection_id", str, OpenApiParameter.PATH)],
+        parameters=[OpenApiParameter("connection_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
         responses={200: MessageSerializer, **error_responses(400, 401, 404)},
     )
-    @action(detail=False, methods=["delete"], url_path="connections/(?P<connection_id>[^/]+)")
+    @action(
+        detail=False,
+        methods=["delete"],
+        url_path="connections/(?P<connection_id>[^/]+)",
+        serializer_class=MessageSerializer,
+    )
     def delete_connection(self, request, connection_id):
         try:
             pk = uuid.UUID(connection_id)
@@ -132,9 +151,9 @@ class TelegramViewSet(viewsets.GenericViewSet):
         return Response({"message": "Connection deleted successfully"})
 
     @extend_schema(responses={200: TelegramStatsSerializer, **error_responses(401)})
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], serializer_class=TelegramStatsSerializer)
     def stats(self, request):
-        return Response(TelegramStatsSerializer(telegram.connection_stats()).data)
+        return Response(self.get_serializer(telegram.connection_stats()).data)
 
 
 class TelegramWebhookSecret(BasePermission):

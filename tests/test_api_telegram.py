@@ -238,6 +238,8 @@ def test_the_longest_notification_telegram_accepts_is_sent(
         ({"message": None}, "message"),
         ({"message": ["a", "list"]}, "message"),
         ({"message": {"an": "object"}}, "message"),
+        ({"message": 42}, "message"),
+        ({"message": True}, "message"),
         ({"message": "x" * 4097}, "message"),
         ({"message": "x" * 4094}, "message"),
         ({"message": "hi", "level": "DEBUG"}, "level"),
@@ -249,6 +251,8 @@ def test_the_longest_notification_telegram_accepts_is_sent(
         "null",
         "list",
         "object",
+        "number",
+        "boolean",
         "over-telegram-limit",
         "no-room-for-emoji",
         "unknown-level",
@@ -492,3 +496,38 @@ def test_a_wrong_token_is_a_401(anonymous_client):
 
     assert response.status_code == 401
     assert response.json() == {"detail": "Invalid token."}
+
+
+@pytest.mark.parametrize("path", [path for _, path, _ in ENDPOINTS])
+def test_options_describes_each_endpoint_instead_of_failing(api_client, path):
+    response = api_client.options(path)
+
+    assert response.status_code == 200
+    assert response.json()["name"]
+
+
+def test_the_openapi_document_describes_the_telegram_endpoints_in_their_legacy_spelling(
+    anonymous_client,
+):
+    document = anonymous_client.get("/api/v1/openapi.json").json()
+
+    telegram_paths = {path for path in document["paths"] if path.startswith("/api/v1/telegram")}
+    assert telegram_paths == {
+        "/api/v1/telegram/generate-code",
+        "/api/v1/telegram/status",
+        "/api/v1/telegram/disconnect",
+        "/api/v1/telegram/send-notification",
+        "/api/v1/telegram/connections",
+        "/api/v1/telegram/connections/{connection_id}",
+        "/api/v1/telegram/stats",
+        "/api/v1/telegram/webhook",
+    }
+    status = document["paths"]["/api/v1/telegram/status"]["get"]["responses"]["200"]
+    assert status["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/TelegramStatus"
+    }
+    webhook = document["paths"]["/api/v1/telegram/webhook"]["post"]
+    assert "security" not in webhook and "security" not in document  # no API token needed
+    assert [parameter["name"] for parameter in webhook["parameters"]] == [
+        "X-Telegram-Bot-Api-Secret-Token"
+    ]

@@ -99,6 +99,15 @@ def test_trades_are_filtered_by_a_half_open_time_window(api_client):
     assert ids(response) == [str(inside.id), str(at_start.id)]
 
 
+def test_a_symbol_longer_than_any_stored_one_matches_nothing(api_client):
+    TradeFactory(symbol="ETH/USDT")
+
+    response = api_client.get("/api/v1/trades/", {"symbol": "ETH/USDT" * 10})
+
+    assert response.status_code == 200
+    assert response.json() == []
+
+
 def test_time_filters_honour_offsets_and_read_naive_times_as_utc(api_client):
     trade = TradeFactory(executed_at=NOON)
 
@@ -107,6 +116,26 @@ def test_time_filters_honour_offsets_and_read_naive_times_as_utc(api_client):
 
     assert ids(with_offset) == [str(trade.id)]
     assert ids(naive) == [str(trade.id)]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ({"executed_after": "2025-10-19T23:59:00+23:59"}, True),
+        ({"executed_before": "2025-10-18T12:00:00-23:59"}, False),
+        ({"executed_after": "0001-01-01T00:00:00+05:00"}, True),
+        ({"executed_before": "0001-01-01T00:00:00+05:00"}, False),
+        ({"executed_after": "9999-12-31T23:00:00-05:00"}, False),
+        ({"executed_before": "9999-12-31T23:00:00-05:00"}, True),
+    ],
+)
+def test_time_filters_accept_every_iso_8601_offset_and_year(api_client, query, found):
+    trade = TradeFactory(executed_at=NOON)
+
+    response = api_client.get("/api/v1/trades/", query)
+
+    assert response.status_code == 200
+    assert ids(response) == ([str(trade.id)] if found else [])
 
 
 def test_the_list_takes_a_constant_number_of_queries(api_client):
@@ -129,7 +158,9 @@ def test_an_unknown_trade_is_a_404(api_client):
     assert response.json() == {"detail": "Trade not found"}
 
 
-@pytest.mark.parametrize("trade_id", ["not-a-uuid", "42", "6f1c2a3e-0000-4000-8000"])
+@pytest.mark.parametrize(
+    "trade_id", ["not-a-uuid", "42", "0.5", "6f1c2a3e-0000-4000-8000", "%00", "x" * 300]
+)
 def test_a_malformed_trade_id_is_a_404(api_client, trade_id):
     response = api_client.get(f"/api/v1/trades/{trade_id}")
 
@@ -143,7 +174,7 @@ def test_a_malformed_trade_id_is_a_404(api_client, trade_id):
         ({"bot_id": "not-a-uuid"}, "bot_id"),
         ({"side": "HOLD"}, "side"),
         ({"side": "buy"}, "side"),
-        ({"symbol": "X" * 21}, "symbol"),
+        ({"symbol": "ETH\x00USDT"}, "symbol"),
         ({"executed_after": "yesterday"}, "executed_after"),
         ({"executed_before": "2025-13-45T00:00:00Z"}, "executed_before"),
         ({"skip": "-1"}, "skip"),

@@ -391,8 +391,22 @@ def test_a_body_that_is_not_json_is_a_415(anonymous_client, telegram):
         ({"update_id": 1, "message": {"text": "123456"}}, "message.chat"),
         ({"update_id": 1, "message": {"chat": {"id": "me"}, "text": "hi"}}, "message.chat.id"),
         ({"update_id": 1, "message": {"chat": {"id": 1}, "text": ["123456"]}}, "message.text"),
+        ({"update_id": 1, "message": {"chat": {"id": 1}, "text": 123456}}, "message.text"),
+        (
+            {"update_id": 1, "message": {"chat": {"id": 1}, "from": {"id": 1, "username": 7}}},
+            "message.from.username",
+        ),
     ],
-    ids=["empty", "update-id-text", "message-text", "no-chat", "chat-id-text", "text-list"],
+    ids=[
+        "empty",
+        "update-id-text",
+        "message-text",
+        "no-chat",
+        "chat-id-text",
+        "text-list",
+        "text-number",
+        "username-number",
+    ],
 )
 def test_an_update_that_is_not_a_telegram_update_is_a_400(deliver, telegram, update, field):
     response = deliver(update)

@@ -17,7 +17,7 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from bots.models import TelegramConnection
@@ -26,6 +26,8 @@ from bots.notifications import reply
 CODE_LIFETIME = timedelta(minutes=10)
 CODE = re.compile(r"[0-9]{6}")
 NAME_LENGTH = TelegramConnection._meta.get_field("username").max_length
+# PostgreSQL puts NULLs first in a descending order; a row without a time is not the latest.
+LATEST_FIRST = F("connected_at").desc(nulls_last=True)
 
 HOW_TO_CONNECT = (
     "*How to connect:*\n"
@@ -117,7 +119,7 @@ def generate_connection_code():
 
 def connection_status():
     """Whether a chat is connected; of several active connections, the most recently connected."""
-    connection = TelegramConnection.objects.filter(is_active=True).order_by("-connected_at").first()
+    connection = TelegramConnection.objects.filter(is_active=True).order_by(LATEST_FIRST).first()
     if connection is None:
         return {"connected": False, "chat_id": None, "username": None, "connected_at": None}
     return {
@@ -198,20 +200,18 @@ def disconnect_chat(chat_id):
 
 
 def status_text(chat_id):
-    connection = (
-        TelegramConnection.objects.filter(chat_id=chat_id, is_active=True)
-        .order_by("-connected_at")
-        .first()
-    )
+    connection = TelegramConnection.objects.filter(chat_id=chat_id, is_active=True).first()
     if connection is None:
         return NOT_CONNECTED
-    hours = int((timezone.now() - connection.connected_at).total_seconds() // 3600)
+    since = "an unknown time"
+    if connection.connected_at:
+        since = f"{int((timezone.now() - connection.connected_at).total_seconds() // 3600)} hours"
     username = escape_markdown(connection.username or "N/A")
     return (
         "✅ *Connected to Scalper Bot Dashboard*\n\n"
         f"📱 Chat ID: `{connection.chat_id}`\n"
         f"👤 Username: @{username}\n"
-        f"🕐 Connected: {hours} hours ago\n\n"
+        f"🕐 Connected: {since} ago\n\n"
         "Use /disconnect to stop notifications."
     )
 

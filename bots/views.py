@@ -4,7 +4,7 @@ import uuid
 from django.conf import settings
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ParseError
@@ -35,7 +35,11 @@ from scalper.api.schema import error_responses
 # ---------------------------------------------------------------------------------------------
 
 
-@extend_schema(tags=["trades"], responses={200: TradeSerializer, **error_responses(400, 401)})
+@extend_schema_view(
+    list=extend_schema(responses={200: TradeSerializer, **error_responses(400, 401)}),
+    retrieve=extend_schema(responses={200: TradeSerializer, **error_responses(401, 404)}),
+)
+@extend_schema(tags=["trades"])
 class TradeViewSet(viewsets.ReadOnlyModelViewSet):
     """Executed trades, newest first (read-only: the trading engine writes them)."""
 
@@ -45,10 +49,6 @@ class TradeViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
     filterset_class = TradeFilter
     pagination_class = SkipLimitPagination
-
-    @extend_schema(responses={200: TradeSerializer, **error_responses(401, 404)})
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
 
     def get_object(self):
         try:

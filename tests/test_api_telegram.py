@@ -133,6 +133,13 @@ def test_with_several_connected_chats_status_reports_the_latest_instead_of_faili
     assert response.json()["chat_id"] == "1002"
 
 
+def test_status_does_not_take_a_connection_without_a_time_for_the_latest(api_client):
+    TelegramConnectionFactory(chat_id="1001", connected_at=None)
+    TelegramConnectionFactory(chat_id="1002", connected_at=timezone.now() - timedelta(days=30))
+
+    assert api_client.get("/api/v1/telegram/status").json()["chat_id"] == "1002"
+
+
 # --- disconnect -----------------------------------------------------------------------------
 
 

@@ -244,6 +244,14 @@ def test_status_command_describes_the_connection_with_markdown_escaped(deliver, 
     assert "Connected: 5 hours ago" in reply
 
 
+def test_status_command_copes_with_a_connection_without_a_time(deliver, telegram):
+    TelegramConnectionFactory(chat_id=str(CHAT), connected_at=None)
+
+    deliver(message_update("/status"))
+
+    assert "Connected: an unknown time ago" in replies(telegram)[0]
+
+
 def test_status_command_from_a_chat_that_is_not_connected_says_so(deliver, telegram):
     TelegramConnectionFactory(chat_id=str(CHAT), is_active=False)
 

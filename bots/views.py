@@ -37,7 +37,10 @@ from scalper.api.schema import error_responses
 
 @extend_schema_view(
     list=extend_schema(responses={200: TradeSerializer, **error_responses(400, 401)}),
-    retrieve=extend_schema(responses={200: TradeSerializer, **error_responses(401, 404)}),
+    retrieve=extend_schema(
+        parameters=[OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        responses={200: TradeSerializer, **error_responses(401, 404)},
+    ),
 )
 @extend_schema(tags=["trades"])
 class TradeViewSet(viewsets.ReadOnlyModelViewSet):

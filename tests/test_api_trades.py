@@ -54,6 +54,21 @@ def test_a_trade_is_shown_with_the_legacy_keys_and_enum_values(api_client):
     assert list(response.json()) == list(api_client.get("/api/v1/trades/").json()[0])
 
 
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (Exchange.COINDCX_F, "CoinDCX F"),
+        (Exchange.BINANCE, "Binance"),
+        (Exchange.BYBIT, "Bybit"),
+        (Exchange.DELTA, "Delta"),
+    ],
+)
+def test_every_stored_exchange_is_shown_by_its_legacy_name(api_client, stored, shown):
+    TradeFactory(exchange=stored)
+
+    assert api_client.get("/api/v1/trades/").json()[0]["exchange"] == shown
+
+
 def test_trades_are_listed_newest_first(api_client):
     middle = TradeFactory(executed_at=NOON)
     oldest = TradeFactory(executed_at=NOON - timedelta(hours=1))

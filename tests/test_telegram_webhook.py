@@ -6,11 +6,14 @@ Replies leave after the commit, so updates are posted inside
 """
 
 import logging
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection as db_connection
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from bots.models import TelegramConnection
 from tests.conftest import TELEGRAM_TEST_WEBHOOK_SECRET
@@ -181,6 +184,44 @@ def test_a_second_chat_connects_beside_the_first(deliver, api_client):
     active = TelegramConnection.objects.filter(is_active=True)
     assert set(active.values_list("chat_id", flat=True)) == {str(CHAT), "777"}
     assert api_client.get("/api/v1/telegram/status").json()["chat_id"] == "777"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_two_chats_send_the_same_code_at_once_only_one_connects(telegram):
+    TelegramConnectionFactory(
+        chat_id="pending",
+        is_active=False,
+        connection_code="314159",
+        code_expires_at=timezone.now() + timedelta(minutes=10),
+    )
+    start = threading.Barrier(2)
+    statuses = []
+
+    def send_code(chat_id):
+        try:
+            start.wait()
+            response = APIClient().post(
+                WEBHOOK,
+                message_update("314159", chat_id=chat_id),
+                format="json",
+                HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=TELEGRAM_TEST_WEBHOOK_SECRET,
+            )
+            statuses.append(response.status_code)
+        finally:
+            db_connection.close()
+
+    threads = [threading.Thread(target=send_code, args=(chat,)) for chat in (1001, 1002)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [200, 200]
+    [winner] = TelegramConnection.objects.filter(is_active=True)
+    loser = "1002" if winner.chat_id == "1001" else "1001"
+    assert replies(telegram, winner.chat_id)[0].startswith("✅ *Successfully Connected!*")
+    assert replies(telegram, loser)[0].startswith("❌ *Invalid or Expired Code*")
+    assert TelegramConnection.objects.count() == 1
 
 
 def test_the_connection_holds_when_telegram_refuses_the_reply(deliver, telegram, code, caplog):

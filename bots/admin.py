@@ -184,25 +184,23 @@ class BotAdmin(admin.ModelAdmin):
 
     @admin.action(description="Start selected bots", permissions=["change"])
     def start_selected(self, request, queryset):
-        started = 0
-        for bot in queryset.exclude(status=BotStatus.ACTIVE):
-            services.start_bot(bot)
-            self.log_change(request, bot, "Started from the bot list.")
-            started += 1
-        skipped = queryset.count() - started
-        note = f" ({bots_phrase(skipped)} already active)" if skipped else ""
-        self.message_user(request, f"{bots_phrase(started)} started{note}.", messages.SUCCESS)
+        self.change_status(request, queryset, BotStatus.ACTIVE, services.start_bot, "started")
 
     @admin.action(description="Stop selected bots", permissions=["change"])
     def stop_selected(self, request, queryset):
-        stopped = 0
-        for bot in queryset.exclude(status=BotStatus.STOPPED):
-            services.stop_bot(bot)
-            self.log_change(request, bot, "Stopped from the bot list.")
-            stopped += 1
-        skipped = queryset.count() - stopped
-        note = f" ({bots_phrase(skipped)} already stopped)" if skipped else ""
-        self.message_user(request, f"{bots_phrase(stopped)} stopped{note}.", messages.SUCCESS)
+        self.change_status(request, queryset, BotStatus.STOPPED, services.stop_bot, "stopped")
+
+    def change_status(self, request, queryset, status, operation, done):
+        """Run `operation` on each selected bot not already in `status`."""
+        # Read the selection once: it may be filtered by the very status being changed.
+        selected = list(queryset)
+        changing = [bot for bot in selected if bot.status != status]
+        for bot in changing:
+            operation(bot)
+            self.log_change(request, bot, f"{done.capitalize()} from the bot list.")
+        unchanged = len(selected) - len(changing)
+        note = f" ({bots_phrase(unchanged)} already {done})" if unchanged else ""
+        self.message_user(request, f"{bots_phrase(len(changing))} {done}{note}.", messages.SUCCESS)
 
     @admin.action(
         description="Emergency stop: stop ALL active bots (asks for confirmation)",

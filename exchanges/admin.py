@@ -38,9 +38,9 @@ def network_name(is_testnet):
 
 class ExchangeCredentialsForm(forms.ModelForm):
     api_key = secret_field("API key")
-    secret_key = secret_field("secret key")
-    passphrase = secret_field("passphrase")
-    remove_passphrase = forms.BooleanField(label="remove the stored passphrase", required=False)
+    secret_key = secret_field("Secret key")
+    passphrase = secret_field("Passphrase")
+    remove_passphrase = forms.BooleanField(label="Remove the stored passphrase", required=False)
 
     class Meta:
         model = ExchangeCredentials

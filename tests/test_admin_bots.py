@@ -91,6 +91,20 @@ def test_the_stop_action_stops_the_selected_bots_and_logs_it_as_the_api_does(adm
     assert logs_of(btc) == []
 
 
+def test_stopping_from_the_list_of_active_bots_reports_what_it_did(admin_client):
+    eth = BotFactory(ticker="ETH/USDT", status=BotStatus.ACTIVE)
+
+    response = admin_client.post(
+        f"{BOTS}?status__exact=ACTIVE",
+        {"action": "stop_selected", "_selected_action": [str(eth.pk)]},
+        follow=True,
+    )
+
+    assert "1 bot stopped." in response.content.decode()
+    assert "already" not in response.content.decode()
+    assert logs_of(eth) == [(LogLevel.WARNING, "Bot stopped for ETH/USDT")]
+
+
 def test_the_start_action_starts_the_selected_bots_and_logs_it(admin_client):
     bots = [
         BotFactory(ticker="ETH/USDT", status=BotStatus.STOPPED),

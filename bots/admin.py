@@ -94,12 +94,9 @@ class BotAdmin(admin.ModelAdmin):
         "quantity",
         "buy_price",
         "sell_price",
-        "trailing_percent",
-        "infinite_loop",
         "pnl",
         "total_trades",
         "last_fill_time",
-        "updated_at",
     )
     list_filter = ("status", "exchange", "first_order", "infinite_loop")
     search_fields = ("ticker",)

@@ -57,7 +57,7 @@ def page(monkeypatch):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            browser_page = browser.new_page(viewport={"width": 1400, "height": 820})
+            browser_page = browser.new_page(viewport={"width": 1600, "height": 860})
             browser_page.set_default_timeout(10_000)
             yield browser_page
         finally:

@@ -7,6 +7,7 @@ notifications. Activity logs and trades are written by the bots themselves: read
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_value
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -150,7 +151,7 @@ class BotAdmin(admin.ModelAdmin):
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (log.timestamp.strftime("%Y-%m-%d %H:%M:%S UTC"), log.level, log.message)
+                (display_for_value(log.timestamp, "-"), log.level, log.message)
                 for log in logs[:RECENT_ACTIVITY_ROWS]
             ),
         )
@@ -159,7 +160,7 @@ class BotAdmin(admin.ModelAdmin):
             '<table id="recent-activity"><thead><tr><th>time</th><th>level</th>'
             "<th>message</th></tr></thead><tbody>{}</tbody></table>"
             '<p><a href="{}">All activity of this bot</a></p>',
-            rows or format_html('<tr><td colspan="3">No activity yet.</td></tr>'),
+            rows or format_html('<tr><td colspan="3">{}</td></tr>', "No activity yet."),
             everything,
         )
 

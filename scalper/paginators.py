@@ -15,7 +15,7 @@ class EstimatedCountPaginator(Paginator):
     counting is cheap and the statistics of a young table may still be missing or stale.
     """
 
-    EXACT_COUNT_BELOW = 100_000
+    EXACT_COUNT_BELOW = 20_000
 
     @cached_property
     def count(self):

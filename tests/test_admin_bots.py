@@ -231,6 +231,10 @@ def test_a_staff_user_who_may_only_view_bots_gets_no_actions(viewer_client):
     confirmed = viewer_client.post(f"{BOTS}stop-all/")
     acted = run_action(viewer_client, "stop_selected", [bot])
 
+    page = viewer_client.get(bot_page(bot))
+    assert page.status_code == 200
+    assert 'name="ticker"' not in page.content.decode()
+    assert 'id="recent-activity"' in page.content.decode()
     assert listing.status_code == 200
     assert 'name="action"' not in listing.content.decode()
     assert "stop-all" not in listing.content.decode()

@@ -224,6 +224,13 @@ def test_without_credentials_keys_the_form_says_what_to_set(admin_client, settin
     assert not ExchangeCredentials.objects.exists()
 
 
+def test_credentials_can_be_deleted(admin_client, credentials):
+    response = admin_client.post(f"{CREDENTIALS}{credentials.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not ExchangeCredentials.objects.exists()
+
+
 def test_the_list_filters_by_network_and_flags(admin_client, credentials):
     mainnet = ExchangeCredentialsFactory(label="Prod", exchange="binance", is_testnet=False)
     inactive = ExchangeCredentialsFactory(label="Old", exchange="bybit", is_active=False)

@@ -346,6 +346,30 @@ def test_a_telegram_connection_can_be_switched_off_but_not_added(admin_client):
     assert TelegramConnection.objects.count() == 1
 
 
+def test_a_telegram_connection_can_be_deleted(admin_client):
+    connection_row = TelegramConnectionFactory()
+
+    response = admin_client.post(f"{TELEGRAM}{connection_row.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not TelegramConnection.objects.exists()
+
+
+def test_the_admin_index_lists_every_model_of_the_project(admin_client):
+    page = admin_client.get("/admin/").content.decode()
+
+    for url in (
+        "/admin/bots/bot/",
+        "/admin/bots/activitylog/",
+        "/admin/bots/trade/",
+        "/admin/bots/telegramconnection/",
+        "/admin/orders/order/",
+        "/admin/exchanges/exchangecredentials/",
+        "/admin/legacy/alembicversion/",
+    ):
+        assert f'href="{url}"' in page
+
+
 @pytest.fixture
 def many_activity_logs(db):
     """More activity log rows than the paginator counts exactly, with fresh statistics.
@@ -353,7 +377,7 @@ def many_activity_logs(db):
     ANALYZE writes pg_class in place (it survives the test's rollback): the rows are removed and
     the table analysed again afterwards, so later tests see an empty table's statistics.
     """
-    rows = 120_000
+    rows = 25_000
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO activity_logs (id, level, message) "

@@ -1,5 +1,6 @@
 """An operator's round in the admin, in headless Chromium against a live server on 127.0.0.1 and
-the PostgreSQL test database. Screenshots of each step go to test-artifacts/e2e/."""
+the PostgreSQL test database (pytest-django's live_server; `--liveserver=127.0.0.1` in
+pyproject.toml). Screenshots of each step go to test-artifacts/e2e/."""
 
 import os
 from pathlib import Path
@@ -136,6 +137,7 @@ def test_an_operator_stops_a_bot_and_sees_no_secret(live_server, page, desk):
     operator, bots, credentials = desk
     eth = bots["ETH/USDT"]
     base = live_server.url
+    assert base.startswith("http://127.0.0.1:")
 
     page.goto(f"{base}/admin/")
     page.fill("#id_username", operator.username)

@@ -1,7 +1,8 @@
-"""Telegram notifications to every active connection, sent after the transaction commits.
+"""Everything that talks to the Telegram Bot API: notifications, chat replies, setWebhook.
 
-Nothing is sent while TELEGRAM_BOT_TOKEN is empty. A failed send is logged and never fails the
-request that caused it; a chat that blocked the bot is deactivated, as the legacy bot did.
+Notifications go to every active connection after the transaction commits. Nothing is sent while
+TELEGRAM_BOT_TOKEN is empty. A failed send is logged and never fails the request that caused it;
+a chat that blocked the bot is deactivated, as the legacy bot did.
 """
 
 import logging
@@ -22,43 +23,70 @@ EMOJI = {
     LogLevel.ERROR: "❌",
     LogLevel.TELEGRAM: "📱",
 }
+DEFAULT_EMOJI = "📬"
+
+# Telegram refuses longer message texts.
+MAX_MESSAGE_LENGTH = 4096
+# The longest emoji prefix ("ℹ️ ", "⚠️ ") a notification gets in front of its message.
+NOTIFICATION_PREFIX_LENGTH = 3
+
+
+class TelegramError(Exception):
+    """Telegram was unreachable, too slow, or refused the call (`str()` says which)."""
+
+
+def call(method, **params):
+    """Call Bot API `method` with JSON `params`; returns its `result` or raises TelegramError."""
+    base_url = settings.TELEGRAM_API_BASE_URL.rstrip("/")
+    try:
+        response = requests.post(
+            f"{base_url}/bot{settings.TELEGRAM_BOT_TOKEN}/{method}",
+            json=params,
+            timeout=settings.TELEGRAM_TIMEOUT_SECONDS,
+        )
+    except requests.RequestException as error:
+        raise TelegramError(f"Telegram is unreachable: {error}") from error
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not response.ok or not body.get("ok"):
+        description = body.get("description") or response.text[:200]
+        raise TelegramError(f"Telegram answered {response.status_code}: {description}")
+    return body.get("result")
 
 
 def send_message(chat_id, text):
-    """POST sendMessage to the Telegram Bot API; raises requests.RequestException on failure."""
-    url = (
-        f"{settings.TELEGRAM_API_BASE_URL.rstrip('/')}/bot{settings.TELEGRAM_BOT_TOKEN}/sendMessage"
-    )
-    response = requests.post(
-        url,
-        json={"chat_id": chat_id, "text": text, "parse_mode": "Markdown"},
-        timeout=settings.TELEGRAM_TIMEOUT_SECONDS,
-    )
-    if not response.ok:
-        raise requests.HTTPError(
-            f"Telegram answered {response.status_code}: {response.text[:200]}", response=response
-        )
+    call("sendMessage", chat_id=chat_id, text=text, parse_mode="Markdown")
+
+
+def set_webhook(url, secret_token):
+    """Ask Telegram to POST chat messages to `url`, with `secret_token` in a header."""
+    call("setWebhook", url=url, secret_token=secret_token, allowed_updates=["message"])
+
+
+def format_notification(level, message):
+    return f"{EMOJI.get(level, DEFAULT_EMOJI)} {message}"
 
 
 def send_now(level, message):
     """Send `message` to every active connection; returns how many chats received it."""
     if not settings.TELEGRAM_BOT_TOKEN:
         return 0
-    text = f"{EMOJI.get(level, '📬')} {message}"
-    delivered = 0
+    text = format_notification(level, message)
+    delivered, blocked = [], []
     for connection in TelegramConnection.objects.filter(is_active=True):
         try:
             send_message(connection.chat_id, text)
-        except requests.RequestException as error:
+        except TelegramError as error:
             logger.warning("Telegram notification to chat %s failed: %s", connection.chat_id, error)
             if "blocked" in str(error).lower():
-                connection.is_active = False
-                connection.save(update_fields=["is_active"])
-            continue
-        connection.last_notification_at = timezone.now()
-        connection.save(update_fields=["last_notification_at"])
-        delivered += 1
-    return delivered
+                blocked.append(connection.pk)
+        else:
+            delivered.append(connection.pk)
+    TelegramConnection.objects.filter(pk__in=delivered).update(last_notification_at=timezone.now())
+    TelegramConnection.objects.filter(pk__in=blocked).update(is_active=False)
+    return len(delivered)
 
 
 def notify(level, message):
@@ -69,5 +97,20 @@ def notify(level, message):
             send_now(level, message)
         except Exception:  # a notification must never break the operation that caused it
             logger.exception("Telegram notification failed")
+
+    transaction.on_commit(send)
+
+
+def reply(chat_id, text):
+    """Answer one chat once the current transaction commits; a failure is only logged."""
+
+    def send():
+        if not settings.TELEGRAM_BOT_TOKEN:
+            logger.warning("TELEGRAM_BOT_TOKEN is not set: no reply to chat %s", chat_id)
+            return
+        try:
+            send_message(chat_id, text)
+        except TelegramError as error:
+            logger.warning("Telegram reply to chat %s failed: %s", chat_id, error)
 
     transaction.on_commit(send)

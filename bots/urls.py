@@ -1,6 +1,16 @@
 """URLs of the bots app, mounted under /api/v1 (see scalper/api/urls.py)."""
 
-# (prefix, viewset, basename) registered on the API router.
-api_routes = []
+from bots import views
+from scalper.api.routers import both_spellings
 
-urlpatterns = []
+# (prefix, viewset, basename) registered on the API router.
+api_routes = [
+    ("trades", views.TradeViewSet, "trade"),
+    ("telegram", views.TelegramViewSet, "telegram"),
+]
+
+urlpatterns = [
+    *both_spellings(
+        r"^telegram/webhook", views.TelegramWebhookView.as_view(), name="telegram-webhook"
+    ),
+]

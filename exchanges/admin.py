@@ -1,1 +1,215 @@
-# Register your models here.
+"""The admin of exchange credentials.
+
+No page ever shows a secret, not even encrypted: the `*_encrypted` columns are not in any form or
+list. The form has write-only fields to set or replace a secret; saving encrypts new secrets and
+re-encrypts the stored ones with the current first key of CREDENTIALS_KEYS, so editing a row
+written by the legacy backend moves it off the legacy key.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import models
+
+from exchanges import encryption
+from exchanges.models import ExchangeCredentials
+
+# Form field -> the column that stores it encrypted.
+SECRET_COLUMNS = {
+    "api_key": "api_key_encrypted",
+    "secret_key": "secret_key_encrypted",
+    "passphrase": "passphrase_encrypted",
+}
+
+
+def secret_field(label):
+    # render_value=False: a secret the form sends back is never written into the page.
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+
+def network_name(is_testnet):
+    return "testnet" if is_testnet else "mainnet"
+
+
+class ExchangeCredentialsForm(forms.ModelForm):
+    api_key = secret_field("API key")
+    secret_key = secret_field("Secret key")
+    passphrase = secret_field("Passphrase")
+    remove_passphrase = forms.BooleanField(label="Remove the stored passphrase", required=False)
+
+    class Meta:
+        model = ExchangeCredentials
+        fields = (
+            "exchange",
+            "exchange_display_name",
+            "label",
+            "description",
+            "is_testnet",
+            "is_active",
+            "extra_config",
+        )
+        help_texts = {"exchange": "The exchange's id, stored lower-case: coindcx, binance, …"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        adding = self.instance._state.adding
+        for name, column in SECRET_COLUMNS.items():
+            if adding:
+                self.fields[name].required = name != "passphrase"
+            elif getattr(self.instance, column):
+                self.fields[name].help_text = "A value is stored. Leave blank to keep it."
+            else:
+                self.fields[name].help_text = "Nothing stored yet."
+        self.encrypted = {}
+
+    def clean_exchange(self):
+        return self.cleaned_data["exchange"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("remove_passphrase") and cleaned.get("passphrase"):
+            self.add_error("passphrase", "Enter a new passphrase or remove it, not both.")
+        self.check_single_active(cleaned)
+        try:
+            self.encrypt_secrets(cleaned)
+        except ImproperlyConfigured as error:
+            raise ValidationError(f"Cannot encrypt the secrets: {error}") from error
+        return cleaned
+
+    def check_single_active(self, cleaned):
+        """As the legacy API: one active row per exchange and network."""
+        exchange = cleaned.get("exchange", self.instance.exchange)
+        if not (cleaned.get("is_active") and exchange):
+            return
+        is_testnet = cleaned.get("is_testnet")
+        others = ExchangeCredentials.objects.filter(
+            exchange=exchange, is_testnet=is_testnet, is_active=True
+        ).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(
+                f"Active credentials already exist for {exchange} ({network_name(is_testnet)}): "
+                "deactivate them first, or save these as inactive."
+            )
+
+    def encrypt_secrets(self, cleaned):
+        for name, column in SECRET_COLUMNS.items():
+            entered, stored = cleaned.get(name), getattr(self.instance, column)
+            if entered:
+                self.encrypted[column] = encryption.encrypt(entered)
+            elif stored:
+                try:
+                    self.encrypted[column] = encryption.reencrypt(stored)
+                except encryption.DecryptionError:
+                    self.add_error(
+                        name,
+                        "The stored value cannot be decrypted with CREDENTIALS_KEYS or "
+                        "LEGACY_SECRET_KEY: enter it again.",
+                    )
+        if cleaned.get("remove_passphrase"):
+            self.encrypted["passphrase_encrypted"] = None
+
+    def save(self, commit=True):
+        credentials = super().save(commit=False)
+        for column, value in self.encrypted.items():
+            setattr(credentials, column, value)
+        if not self.instance._state.adding and (
+            self.cleaned_data.get("api_key") or self.cleaned_data.get("secret_key")
+        ):
+            # New keys have not been checked against the exchange yet (legacy PUT does the same).
+            credentials.is_validated = False
+            credentials.validation_error = None
+        if commit:
+            credentials.save()
+        return credentials
+
+
+class NetworkFilter(admin.SimpleListFilter):
+    title = "network"
+    parameter_name = "network"
+
+    def lookups(self, request, model_admin):
+        return (("testnet", "testnet"), ("mainnet", "mainnet"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "testnet":
+            return queryset.filter(is_testnet=True)
+        if self.value() == "mainnet":
+            return queryset.exclude(is_testnet=True)
+        return queryset
+
+
+@admin.register(ExchangeCredentials)
+class ExchangeCredentialsAdmin(admin.ModelAdmin):
+    form = ExchangeCredentialsForm
+    # The legacy boolean columns are nullable; a checkbox, not a yes/no/unknown menu.
+    formfield_overrides = {models.BooleanField: {"form_class": forms.BooleanField}}
+    list_display = (
+        "label",
+        "exchange_display_name",
+        "exchange",
+        "network",
+        "is_active",
+        "is_validated",
+        "last_validated_at",
+        "updated_at",
+    )
+    list_display_links = ("label", "exchange_display_name")
+    list_filter = ("exchange", NetworkFilter, "is_active", "is_validated")
+    search_fields = ("label", "exchange", "exchange_display_name")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    validation_fields = ("is_validated", "last_validated_at", "validation_error")
+    readonly_fields = ("stored_secrets", *validation_fields, "created_at", "updated_at")
+
+    def get_fieldsets(self, request, obj=None):
+        account = ("exchange", "exchange_display_name", "label", "description")
+        state = ("is_testnet", "is_active")
+        if obj is None:
+            return (
+                (None, {"fields": (*account, *state)}),
+                ("Secrets", {"fields": ("api_key", "secret_key", "passphrase")}),
+            )
+        secrets = ("stored_secrets",)
+        if self.has_change_permission(request, obj):
+            secrets += ("api_key", "secret_key", "passphrase", "remove_passphrase")
+        return (
+            (None, {"fields": (*account, *state)}),
+            (
+                "Secrets",
+                {
+                    "fields": secrets,
+                    "description": "Secrets are write-only: they are stored encrypted and never "
+                    "shown. Enter a value to replace one.",
+                },
+            ),
+            ("Validation", {"fields": self.validation_fields}),
+            ("Other", {"fields": ("extra_config", "created_at", "updated_at")}),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        # The legacy API does not let the exchange of stored keys change either.
+        return ("exchange", *self.readonly_fields)
+
+    @admin.display(description="network", ordering="is_testnet")
+    def network(self, credentials):
+        return network_name(credentials.is_testnet)
+
+    @admin.display(description="stored secrets")
+    def stored_secrets(self, credentials):
+        stored = [
+            label
+            for label, column in (
+                ("API key", "api_key_encrypted"),
+                ("secret key", "secret_key_encrypted"),
+                ("passphrase", "passphrase_encrypted"),
+            )
+            if getattr(credentials, column)
+        ]
+        return ", ".join(stored) if stored else "none"

@@ -4,14 +4,19 @@
 new key can be put first and old rows re-encrypted with `manage.py rotate_credentials_keys`.
 Rows written by the legacy backend were encrypted with the URL-safe base64 of SHA-256 of its
 SECRET_KEY; `LEGACY_SECRET_KEY` keeps them decrypting.
+
+An empty stored value is an empty secret, as in the legacy backend (it stored "" for "").
 """
 
 import base64
 import hashlib
+import math
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+UNDECRYPTABLE = "The stored secret cannot be decrypted with CREDENTIALS_KEYS or LEGACY_SECRET_KEY."
 
 
 class DecryptionError(ValueError):
@@ -23,7 +28,22 @@ def legacy_key(secret_key):
     return base64.urlsafe_b64encode(hashlib.sha256(secret_key.encode()).digest())
 
 
-def _fernet():
+def token_length(plaintext_bytes):
+    """Length of the Fernet token of a plaintext of `plaintext_bytes` bytes.
+
+    version (1) + timestamp (8) + IV (16) + AES-CBC ciphertext (PKCS7-padded) + HMAC (32),
+    URL-safe base64 with padding.
+    """
+    ciphertext = (plaintext_bytes // 16 + 1) * 16
+    return 4 * math.ceil((1 + 8 + 16 + ciphertext + 32) / 3)
+
+
+def max_plaintext_bytes(column_length):
+    """The longest plaintext (in UTF-8 bytes) whose token fits a column of `column_length`."""
+    return max(n for n in range(column_length) if token_length(n) <= column_length)
+
+
+def _fernets():
     keys = [key.strip() for key in settings.CREDENTIALS_KEYS if key.strip()]
     if not keys:
         raise ImproperlyConfigured(
@@ -37,27 +57,33 @@ def _fernet():
         ) from error
     if settings.LEGACY_SECRET_KEY:
         fernets.append(Fernet(legacy_key(settings.LEGACY_SECRET_KEY)))
-    return MultiFernet(fernets)
+    return fernets
 
 
 def encrypt(plaintext):
-    return _fernet().encrypt(plaintext.encode()).decode()
+    return _fernets()[0].encrypt(plaintext.encode()).decode()
 
 
 def decrypt(token):
+    if not token:
+        return ""
     try:
-        return _fernet().decrypt(token.encode()).decode()
+        return MultiFernet(_fernets()).decrypt(token.encode()).decode()
     except InvalidToken:
-        raise DecryptionError(
-            "The stored secret cannot be decrypted with CREDENTIALS_KEYS or LEGACY_SECRET_KEY."
-        ) from None
+        raise DecryptionError(UNDECRYPTABLE) from None
 
 
 def reencrypt(token):
-    """`token` encrypted with the current first key (unchanged plaintext)."""
+    """`token` encrypted with the current first key: the same token if it already is one."""
+    if not token:
+        return token
+    fernets = _fernets()
     try:
-        return _fernet().rotate(token.encode()).decode()
+        fernets[0].decrypt(token.encode())
+        return token
     except InvalidToken:
-        raise DecryptionError(
-            "The stored secret cannot be decrypted with CREDENTIALS_KEYS or LEGACY_SECRET_KEY."
-        ) from None
+        pass
+    try:
+        return MultiFernet(fernets).rotate(token.encode()).decode()
+    except InvalidToken:
+        raise DecryptionError(UNDECRYPTABLE) from None

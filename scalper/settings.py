@@ -158,7 +158,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py collectstatic` gathers the static files that WhiteNoise serves in production.
+STATIC_ROOT = config("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 # Development serves static files straight from the apps; production from collectstatic's output.
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
@@ -228,6 +229,11 @@ def throttle_rate(name, default):
     if not count.isdigit() or period[:1] not in ("s", "m", "h", "d"):
         raise ImproperlyConfigured(f"{name} must look like 10/minute or be empty, not {rate!r}.")
     return rate
+
+
+# Exchange REST APIs, asked by POST /api/v1/credentials/{id}/validate (with a short timeout).
+COINDCX_API_BASE_URL = config("COINDCX_API_BASE_URL", default="https://api.coindcx.com")
+COINDCX_TIMEOUT_SECONDS = config("COINDCX_TIMEOUT_SECONDS", default=5.0, cast=float)
 
 
 REST_FRAMEWORK = {

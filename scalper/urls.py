@@ -9,6 +9,10 @@ from drf_spectacular.views import (
 from scalper.api import views
 from scalper.api.routers import both_spellings
 
+admin.site.site_header = "Scalper administration"
+admin.site.site_title = "Scalper admin"
+admin.site.index_title = "Bots, orders and exchange accounts"
+
 urlpatterns = [
     path("", views.root, name="root"),
     *both_spellings(r"^health", views.health, name="health"),

@@ -84,3 +84,22 @@ def anonymous_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+# --- Telegram -------------------------------------------------------------------------------
+
+TELEGRAM_TEST_TOKEN = "123456:TEST-TOKEN"
+TELEGRAM_TEST_WEBHOOK_SECRET = "test-webhook-secret_0123456789"
+
+
+@pytest.fixture
+def telegram(settings):
+    """A fake Telegram Bot API on 127.0.0.1, configured as the one the app talks to."""
+    from tests.fake_telegram import FakeTelegram
+
+    with FakeTelegram() as server:
+        settings.TELEGRAM_API_BASE_URL = server.url
+        settings.TELEGRAM_BOT_TOKEN = TELEGRAM_TEST_TOKEN
+        settings.TELEGRAM_WEBHOOK_SECRET = TELEGRAM_TEST_WEBHOOK_SECRET
+        settings.TELEGRAM_TIMEOUT_SECONDS = 2.0
+        yield server

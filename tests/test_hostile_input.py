@@ -109,7 +109,7 @@ def test_a_body_over_the_limit_gets_413_with_a_detail(anonymous_client, user):
         )
 
     assert response.status_code == 413
-    assert response.json() == {"detail": "The request body is too large; the limit is 1000 bytes."}
+    assert response.json() == {"detail": "The request body is too large (at most 1000 bytes)."}
 
 
 @pytest.mark.django_db

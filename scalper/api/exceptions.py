@@ -6,6 +6,8 @@ The legacy frontend shows `detail` in a toast, so validation errors get a one-li
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -20,7 +22,9 @@ DATABASE_UNAVAILABLE = "The database is unavailable. Try again in a moment."
 def _messages(errors, prefix=""):
     if isinstance(errors, dict):
         for field, value in errors.items():
-            name = "" if field in ("non_field_errors", "detail") else f"{prefix}{field}"
+            # An object's own errors belong to the object: "message: Expected a dictionary".
+            own = field in ("non_field_errors", "detail")
+            name = prefix.removesuffix(".") if own else f"{prefix}{field}"
             yield from _messages(value, f"{name}." if name else "")
     elif isinstance(errors, list):
         for value in errors:
@@ -35,7 +39,15 @@ def summarize(errors):
     return "; ".join(dict.fromkeys(_messages(errors))) or "Invalid request."
 
 
+def body_too_large():
+    return f"The request body is too large (at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes)."
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"detail": body_too_large()}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        )
     if isinstance(exc, (OperationalError, InterfaceError)):
         logger.error("Database unavailable: %s", exc)
         return Response(

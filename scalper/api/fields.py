@@ -27,3 +27,12 @@ class DisplayChoiceField(serializers.ChoiceField):
         if value in (None, ""):
             return value
         return self.display_by_value.get(value, value)
+
+
+class StrictCharField(serializers.CharField):
+    """Text that must arrive as a JSON string (DRF's CharField turns 0 into "0"), as legacy."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

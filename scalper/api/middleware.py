@@ -13,15 +13,9 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 
-from scalper.api.exceptions import DATABASE_UNAVAILABLE
+from scalper.api.exceptions import DATABASE_UNAVAILABLE, body_too_large
 
 logger = logging.getLogger(__name__)
-
-
-def body_too_large(limit):
-    return JsonResponse(
-        {"detail": f"The request body is too large; the limit is {limit} bytes."}, status=413
-    )
 
 
 class RequestBodyLimitMiddleware:
@@ -37,12 +31,12 @@ class RequestBodyLimitMiddleware:
                 {"detail": "The Content-Length header is not a number."}, status=400
             )
         if limit is not None and length > limit:
-            return body_too_large(limit)
+            return JsonResponse({"detail": body_too_large()}, status=413)
         return self.get_response(request)
 
     def process_exception(self, request, exception):
         if isinstance(exception, RequestDataTooBig):
-            return body_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+            return JsonResponse({"detail": body_too_large()}, status=413)
         return None
 
 

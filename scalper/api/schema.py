@@ -1,25 +1,51 @@
-"""The OpenAPI document lists the errors each operation can answer, not only its successes.
+"""OpenAPI descriptions of the error bodies made by scalper.api.exceptions, and of which errors
+each operation can answer.
 
-Every error body is `{"detail": ..., "errors"?: ...}` (scalper.api.exceptions); which statuses an
-operation can answer follows from what its view does: input it validates, credentials it checks,
-rate limits, path parameters, the database behind it. Views keep what they document themselves.
+Every operation lists the errors it can answer, not only its successes: which ones follows from
+what its view does (input it validates, credentials it checks, rate limits, path parameters, the
+database behind it). What a view documents itself (`error_responses`) is kept.
 """
 
 from drf_spectacular import openapi
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
+
+ErrorSerializer = inline_serializer("Error", {"detail": serializers.CharField()})
+
+ValidationErrorSerializer = inline_serializer(
+    "ValidationError",
+    {
+        "detail": serializers.CharField(help_text="The problems, summarised in one line."),
+        "errors": serializers.JSONField(
+            required=False, help_text="The messages per field (absent for unparsable bodies)."
+        ),
+    },
+)
+
+ERROR_DESCRIPTIONS = {
+    400: "Invalid request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    429: "Too many requests; Retry-After says when to try again",
+    503: "The database is unavailable; Retry-After says when to try again",
+}
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="What went wrong, in one line.")
-    errors = serializers.DictField(
-        required=False, help_text="Validation errors only: the messages per field."
-    )
-
-    class Meta:
-        ref_name = "Error"
+def error_responses(*status_codes):
+    """`responses` entries for extend_schema: each code with its error body."""
+    return {
+        code: OpenApiResponse(
+            ValidationErrorSerializer if code == 400 else ErrorSerializer,
+            description=ERROR_DESCRIPTIONS.get(code, ""),
+        )
+        for code in status_codes
+    }
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -27,29 +53,31 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
-        error = {
-            "application/json": {"schema": self.resolve_serializer(ErrorSerializer, "response").ref}
-        }
-        for status, description in self._error_statuses(operation):
+        for code in self._error_statuses(operation):
+            serializer = ValidationErrorSerializer if code == 400 else ErrorSerializer
+            body = {
+                "application/json": {"schema": self.resolve_serializer(serializer, "response").ref}
+            }
             operation["responses"].setdefault(
-                status, {"content": error, "description": description}
+                str(code), {"content": body, "description": ERROR_DESCRIPTIONS[code]}
             )
         return operation
 
     def _error_statuses(self, operation):
         authenticators = self.view.get_authenticators()
         if operation.get("parameters") or "requestBody" in operation:
-            yield "400", "Invalid input; `errors` has the messages per field."
+            yield 400
         if authenticators:
-            yield "401", "Missing or invalid credentials."
+            yield 401
         if self.method in UNSAFE_METHODS and any(
             isinstance(authenticator, SessionAuthentication) for authenticator in authenticators
         ):
-            yield "403", "Signed in with a session but without a CSRF token."
+            yield 403  # signed in with a session, without a CSRF token
         if any(parameter["in"] == "path" for parameter in operation.get("parameters", ())):
-            yield "404", "No such object."
+            yield 404
         if "requestBody" in operation:
-            yield "413", "The request body is over the size limit."
+            yield 413
+            yield 415
         if self.method in UNSAFE_METHODS and self.view.get_throttles():
-            yield "429", "Too many requests; Retry-After says when to try again."
-        yield "503", "The database is unavailable; Retry-After says when to try again."
+            yield 429
+        yield 503

@@ -1,0 +1,43 @@
+from datetime import UTC, datetime
+
+from django_filters import rest_framework as filters
+
+from bots.models import OrderSide, Trade
+
+
+class UTCDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 time, compared in UTC.
+
+    PostgreSQL refuses UTC offsets beyond ±15:59, which ISO 8601 allows, so the bound is sent
+    in UTC; one that leaves Python's years 1 to 9999 in UTC becomes the nearest it can hold
+    (no trade lies beyond either end).
+    """
+
+    def filter(self, qs, value):
+        if value is not None:
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError:
+                value = (datetime.min if value.year == 1 else datetime.max).replace(tzinfo=UTC)
+        return super().filter(qs, value)
+
+
+class TradeFilter(filters.FilterSet):
+    bot_id = filters.UUIDFilter()
+    symbol = filters.CharFilter()
+    side = filters.ChoiceFilter(choices=OrderSide.choices)
+    # A half-open window [executed_after, executed_before), so adjacent windows never overlap.
+    executed_after = UTCDateTimeFilter(
+        field_name="executed_at",
+        lookup_expr="gte",
+        help_text="Trades executed at or after this ISO 8601 time (UTC unless it has an offset).",
+    )
+    executed_before = UTCDateTimeFilter(
+        field_name="executed_at",
+        lookup_expr="lt",
+        help_text="Trades executed before this ISO 8601 time (UTC unless it has an offset).",
+    )
+
+    class Meta:
+        model = Trade
+        fields = ["bot_id", "symbol", "side", "executed_after", "executed_before"]

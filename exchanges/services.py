@@ -1,0 +1,232 @@
+"""Operations on exchange credentials.
+
+Secrets arrive in plain text and are stored encrypted (exchanges/encryption.py); decrypted, they
+go only to the exchange adapter. At most one set of credentials is active per exchange and network
+(testnet or mainnet): every change that could activate a second one takes a transaction-scoped
+lock on that exchange and network first, so concurrent requests cannot both pass the check.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.utils import timezone
+from rest_framework import status
+from rest_framework.exceptions import APIException, NotFound
+
+from exchanges import adapters, encryption
+from exchanges.models import ExchangeCredentials
+
+SECRETS = ("api_key", "secret_key", "passphrase")
+REJECTED = "Validation failed - check your API keys"
+
+
+class DuplicateActiveCredentials(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "duplicate_active_credentials"
+
+
+class ValidationImpossible(APIException):
+    """The keys could not be checked (no adapter, undecryptable secrets)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "validation_impossible"
+
+
+class ExchangeUnavailable(APIException):
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_code = "exchange_unavailable"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    success: bool
+    message: str
+    validated_at: datetime | None
+
+
+def network(is_testnet):
+    return "testnet" if is_testnet else "mainnet"
+
+
+def _lock_network(exchange, is_testnet):
+    """Serialise, until the transaction ends, the activations on one exchange and network.
+
+    A PostgreSQL advisory lock also covers rows that do not exist yet (a concurrent create),
+    which row locks cannot. SQLite (development only) serialises writers by itself.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                [f"exchange_credentials:{exchange}:{network(is_testnet)}"],
+            )
+
+
+def _refuse_second_active(exchange, is_testnet, shown_exchange, exclude_pk=None):
+    _lock_network(exchange, is_testnet)
+    active = ExchangeCredentials.objects.filter(
+        exchange=exchange, is_testnet=is_testnet, is_active=True
+    ).exclude(pk=exclude_pk)
+    if active.exists():
+        raise DuplicateActiveCredentials(
+            f"Active credentials already exist for {shown_exchange} ({network(is_testnet)})"
+        )
+
+
+def _encrypted(secrets):
+    """`{name}_encrypted` columns for the given plaintext secrets; empty becomes NULL."""
+    return {
+        f"{name}_encrypted": encryption.encrypt(value) if value else None
+        for name, value in secrets.items()
+    }
+
+
+def _locked(credentials):
+    try:
+        return ExchangeCredentials.objects.select_for_update().get(pk=credentials.pk)
+    except ExchangeCredentials.DoesNotExist:
+        raise NotFound("Credentials not found") from None  # deleted meanwhile
+
+
+@transaction.atomic
+def create_credentials(*, exchange, api_key, secret_key, passphrase=None, **fields):
+    """Store new credentials; `exchange` is stored lower-case, as the legacy API did."""
+    stored_exchange = exchange.lower()
+    fields.setdefault("is_testnet", True)
+    fields.setdefault("is_active", True)
+    if fields["is_active"]:
+        _refuse_second_active(stored_exchange, fields["is_testnet"], shown_exchange=exchange)
+    return ExchangeCredentials.objects.create(
+        exchange=stored_exchange,
+        is_validated=False,
+        **fields,
+        **_encrypted({"api_key": api_key, "secret_key": secret_key, "passphrase": passphrase}),
+    )
+
+
+@transaction.atomic
+def update_credentials(credentials, **changes):
+    """Apply `changes`; new secrets are encrypted and reset the validation, as legacy."""
+    credentials = _locked(credentials)
+    secrets = {name: changes.pop(name) for name in SECRETS if name in changes}
+    is_active = changes.get("is_active", credentials.is_active)
+    is_testnet = changes.get("is_testnet", credentials.is_testnet)
+    activates = is_active and (not credentials.is_active or is_testnet != credentials.is_testnet)
+    if activates:
+        _refuse_second_active(
+            credentials.exchange, is_testnet, credentials.exchange, exclude_pk=credentials.pk
+        )
+    changes.update(_encrypted(secrets))
+    if secrets:
+        changes.update(is_validated=False, validation_error=None)
+    for name, value in changes.items():
+        setattr(credentials, name, value)
+    credentials.save()
+    return credentials
+
+
+@transaction.atomic
+def toggle_credentials(credentials):
+    credentials = _locked(credentials)
+    if not credentials.is_active:
+        _refuse_second_active(
+            credentials.exchange,
+            credentials.is_testnet,
+            credentials.exchange,
+            exclude_pk=credentials.pk,
+        )
+    credentials.is_active = not credentials.is_active
+    credentials.save(update_fields=["is_active"])
+    return credentials
+
+
+@transaction.atomic
+def _record_validation(credentials, **outcome):
+    """Store the outcome unless the keys were replaced (or the row deleted) meanwhile."""
+    current = ExchangeCredentials.objects.select_for_update().filter(pk=credentials.pk).first()
+    if current is None or (current.api_key_encrypted, current.secret_key_encrypted) != (
+        credentials.api_key_encrypted,
+        credentials.secret_key_encrypted,
+    ):
+        return
+    for name, value in outcome.items():
+        setattr(current, name, value)
+    current.save(update_fields=list(outcome))
+
+
+def validate_credentials(credentials):
+    """Ask the exchange whether the keys work, and record the answer on the row.
+
+    The exchange is called outside any transaction, so no lock is held while it answers.
+    When the keys cannot be checked at all, the reason is recorded and raised.
+    """
+    try:
+        adapter = adapters.adapter_for(credentials.exchange)(
+            api_key=encryption.decrypt(credentials.api_key_encrypted),
+            secret_key=encryption.decrypt(credentials.secret_key_encrypted),
+            testnet=bool(credentials.is_testnet),
+        )
+        valid = adapter.validate_credentials()
+    except (adapters.NoAdapter, encryption.DecryptionError, adapters.ExchangeUnavailable) as error:
+        _record_validation(credentials, is_validated=False, validation_error=str(error))
+        failure = (
+            ExchangeUnavailable
+            if isinstance(error, adapters.ExchangeUnavailable)
+            else ValidationImpossible
+        )
+        raise failure(f"Failed to validate credentials: {error}") from None
+    if not valid:
+        _record_validation(credentials, is_validated=False, validation_error=REJECTED)
+        return ValidationResult(
+            False, "Credentials validation failed - please check your API keys", None
+        )
+    validated_at = timezone.now()
+    _record_validation(
+        credentials, is_validated=True, last_validated_at=validated_at, validation_error=None
+    )
+    return ValidationResult(True, "Credentials validated successfully", validated_at)
+
+
+class UndecryptableCredentials(Exception):
+    def __init__(self, ids):
+        self.ids = ids
+        super().__init__(
+            f"No configured key decrypts credentials {', '.join(map(str, ids))}; nothing was "
+            "changed. Add the key that encrypted them to CREDENTIALS_KEYS (after the first) "
+            "or set LEGACY_SECRET_KEY, then run again."
+        )
+
+
+@dataclass(frozen=True)
+class RotationReport:
+    total: int
+    changed: int
+
+
+def rotate_keys(dry_run=False, using=DEFAULT_DB_ALIAS):
+    """Re-encrypt every row's secrets with the first key of CREDENTIALS_KEYS, all or nothing.
+
+    Rows whose secrets already use that key are left as they are. `updated_at` is not touched:
+    the credentials themselves do not change.
+    """
+    columns = [f"{name}_encrypted" for name in SECRETS]
+    credentials = ExchangeCredentials.objects.using(using)
+    with transaction.atomic(using=using):
+        rows = list(credentials.select_for_update().only("pk", *columns))
+        changed, undecryptable = [], []
+        for row in rows:
+            try:
+                tokens = {column: encryption.reencrypt(getattr(row, column)) for column in columns}
+            except encryption.DecryptionError:
+                undecryptable.append(row.pk)
+                continue
+            if any(getattr(row, column) != token for column, token in tokens.items()):
+                for column, token in tokens.items():
+                    setattr(row, column, token)
+                changed.append(row)
+        if undecryptable:
+            raise UndecryptableCredentials(sorted(undecryptable))
+        if not dry_run:
+            credentials.bulk_update(changed, columns)
+    return RotationReport(total=len(rows), changed=len(changed))

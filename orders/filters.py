@@ -1,0 +1,23 @@
+from django_filters import rest_framework as filters
+
+from bots.models import OrderSide
+from orders.models import Order, OrderStatus
+
+
+class OrderHistoryFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=OrderStatus.choices)
+
+    class Meta:
+        model = Order
+        fields = ["status"]
+
+
+class OrderFilter(OrderHistoryFilter):
+    bot_id = filters.UUIDFilter()
+    exchange = filters.CharFilter(help_text="Exact match on the stored exchange name.")
+    ticker = filters.CharFilter(help_text="Exact match, e.g. 'ETH/USDT'.")
+    side = filters.ChoiceFilter(choices=OrderSide.choices)
+
+    class Meta:
+        model = Order
+        fields = ["bot_id", "exchange", "ticker", "side", "status"]

@@ -21,7 +21,10 @@ class StrictBooleanField(forms.Field):
         try:
             return BOOLEAN_SPELLINGS[str(value).lower()]
         except KeyError:
-            raise forms.ValidationError(f"Must be true or false, got {value!r}.") from None
+            # django-filter formats messages with `%`: the value goes in params, not the text.
+            raise forms.ValidationError(
+                "Must be true or false, got %(value)r.", params={"value": value}
+            ) from None
 
 
 @extend_schema_field(OpenApiTypes.BOOL)

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from exchanges import encryption
 from exchanges.models import ExchangeCredentials
+from scalper.api.fields import StrictCharField
 
 SHOWN_FIELDS = [
     "exchange",
@@ -30,8 +31,9 @@ class ExchangeCredentialsSerializer(serializers.ModelSerializer):
         read_only_fields = SHOWN_FIELDS
 
 
-class SecretField(serializers.CharField):
-    """A secret sent in plain text: write-only, kept as sent, short enough to store encrypted."""
+class SecretField(StrictCharField):
+    """A secret sent in plain text, as a JSON string (a number is not turned into one): write-only,
+    kept as sent, short enough to store encrypted."""
 
     max_bytes = encryption.max_plaintext_bytes(
         ExchangeCredentials._meta.get_field("api_key_encrypted").max_length

@@ -302,6 +302,14 @@ def test_new_keys_are_encrypted_and_reset_the_validation(api_client):
     assert encryption.decrypt(credentials.secret_key_encrypted) == "replacement-secret"
 
 
+@pytest.mark.parametrize("field", ["api_key", "secret_key", "passphrase"])
+def test_a_secret_sent_as_a_number_is_refused_not_turned_into_text(api_client, field):
+    response = api_client.post("/api/v1/credentials/", new_credentials(**{field: 0}), format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
 @pytest.mark.parametrize("cleared", ["", None])
 def test_an_empty_or_null_passphrase_removes_it(api_client, cleared):
     credentials = ExchangeCredentialsFactory(passphrase_encrypted=encryption.encrypt("old"))

@@ -63,6 +63,18 @@ class AutoSchema(openapi.AutoSchema):
             )
         return operation
 
+    # django-filter and skip/limit read an empty value as no value (`?status=` filters nothing).
+    def _get_filter_parameters(self):
+        return [
+            {**parameter, "allowEmptyValue": True} for parameter in super()._get_filter_parameters()
+        ]
+
+    def _get_pagination_parameters(self):
+        return [
+            {**parameter, "allowEmptyValue": True}
+            for parameter in super()._get_pagination_parameters()
+        ]
+
     def _error_statuses(self, operation):
         authenticators = self.view.get_authenticators()
         if operation.get("parameters") or "requestBody" in operation:

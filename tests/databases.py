@@ -68,19 +68,22 @@ class ScratchDatabase:
         self.execute(LEGACY_FIXTURE.read_text())
         return self
 
-    def manage(self, *args, env=None, check=True, timeout=120):
-        """Run `python manage.py *args` against this database, as an operator would."""
-        environment = {
+    def manage_environment(self, env=None):
+        """The environment of an operator's `manage.py` pointed at this database."""
+        return {
             **os.environ,
             "DATABASE_URL": self.url,
             "DJANGO_SETTINGS_MODULE": "scalper.settings",
             "SECRET_KEY": settings.SECRET_KEY,
             **(env or {}),
         }
+
+    def manage(self, *args, env=None, check=True, timeout=120, cwd=PROJECT_DIR):
+        """Run `python manage.py *args` against this database, as an operator would."""
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
-            cwd=PROJECT_DIR,
-            env=environment,
+            cwd=cwd,
+            env=self.manage_environment(env),
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -15,6 +15,7 @@ from bots.models import ActivityLog, Bot
 from scalper.legacy.adoption import ADOPTION_LOCK_KEY, expected_schema
 from scalper.legacy.schema import LEGACY_TABLES, read_schema
 from tests.databases import PROJECT_DIR, server_dsn
+from tests.project_copies import add_model_field, copy_project, write_migration
 from tests.test_legacy_schema import schema_of
 
 BASELINE_ROWS = [
@@ -435,3 +436,63 @@ def test_the_whole_way_back_leaves_the_database_exactly_as_the_legacy_backend_ha
     legacy_db.execute("DROP TABLE django_migrations")
 
     assert fingerprint(legacy_db) == before
+
+
+def test_a_later_migration_is_applied_by_the_adoption_and_reverses_with_the_data_intact(
+    legacy_db, tmp_path
+):
+    project = copy_project(tmp_path / "project")
+    add_model_field(
+        project, "bots", "Bot", "notes = models.CharField(max_length=200, null=True, blank=True)"
+    )
+    legacy_db.manage("makemigrations", "bots", "--name", "bot_notes", cwd=project)
+    rows_before, schema_before = legacy_rows(legacy_db), schema_of(legacy_db)
+
+    adopted = json.loads(legacy_db.manage("baseline", "--format", "json", cwd=project).stdout)
+
+    assert adopted["outcome"] == "adopted"
+    assert "bots.0002_bot_notes" in adopted["applied"]
+    assert legacy_db.query("SELECT count(*) FROM bots WHERE notes IS NULL") == [
+        (len(rows_before["bots"]),)
+    ]
+    legacy_db.manage("migrate", "bots", "0001", cwd=project)
+    assert legacy_rows(legacy_db) == rows_before
+    assert schema_of(legacy_db) == schema_before
+    legacy_db.manage("migrate", cwd=project)
+    assert legacy_db.query("SELECT count(*) FROM bots WHERE notes IS NULL") == [
+        (len(rows_before["bots"]),)
+    ]
+
+
+CONCURRENT_INDEX_MIGRATION = """
+from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [("bots", "0001_initial")]
+
+    operations = [
+        AddIndexConcurrently("bot", models.Index(fields=["exchange"], name="bots_exchange_idx")),
+    ]
+"""
+
+
+def test_a_non_atomic_later_migration_runs_once_the_adoption_is_committed(legacy_db, tmp_path):
+    project = copy_project(tmp_path / "project")
+    write_migration(project, "bots", "0002_bots_exchange_idx", CONCURRENT_INDEX_MIGRATION)
+
+    adopted = json.loads(legacy_db.manage("baseline", "--format", "json", cwd=project).stdout)
+
+    assert adopted["outcome"] == "adopted"
+    assert adopted["applied_after_commit"] == ["bots.0002_bots_exchange_idx"]
+    assert "bots.0002_bots_exchange_idx" not in adopted["applied"]
+    assert applied_migrations(legacy_db, apps=["bots"]) == [
+        ("bots", "0001_initial"),
+        ("bots", "0002_bots_exchange_idx"),
+    ]
+    assert legacy_db.query(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'bots_exchange_idx'"
+    ) == [("CREATE INDEX bots_exchange_idx ON public.bots USING btree (exchange)",)]

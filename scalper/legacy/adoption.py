@@ -5,13 +5,13 @@ create exactly the schema the legacy backend left at Alembic revision fef8185d38
 reads the database's Alembic revision and catalog, classifies every difference from what the
 baseline creates (errors stop, warnings are reported), and then records the baseline as applied
 without running it and applies every other migration: all in one transaction, under an advisory
-lock, so that a failure leaves the database as it was and two deploys cannot both adopt.
+lock, so that a failure leaves the database as it was and two deploys cannot both adopt. (A
+non-atomic migration cannot run in a transaction: it, and what depends on it, runs after commit.)
 """
 
 import json
 import re
 from dataclasses import dataclass, field
-from itertools import takewhile
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -423,7 +423,7 @@ class Report:
             lines.append("Applied: " + _group_by_app(self.applied))
         if self.applied_after_commit:
             lines.append(
-                "Applied after the adoption was committed (non-atomic migrations): "
+                "Applied after the adoption committed (non-atomic migrations, their dependents): "
                 + ", ".join(self.applied_after_commit)
             )
         lines.append(self.summary)
@@ -471,7 +471,7 @@ def _alembic_revisions(cursor):
 
 def _pending(connection):
     executor = MigrationExecutor(connection)
-    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return executor.loader.graph, executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
 def describe_target(connection):
@@ -500,7 +500,7 @@ def examine(connection, alias):
             report.summary = (
                 "Nothing to adopt: Django manages this database already. Nothing was changed."
             )
-        pending = len(_pending(connection))
+        pending = len(_pending(connection)[1])
         if pending:
             report.summary += (
                 f" {_count(pending, 'migration')} not applied yet: run `python manage.py migrate`."
@@ -586,7 +586,7 @@ def _apply_baseline(connection, alias, report):
     """Record the baseline, apply what follows it; return the migrations that must wait for commit.
 
     A non-atomic migration (such as AddIndexConcurrently) cannot run inside the adoption
-    transaction: it and everything after it are applied once the adoption is committed.
+    transaction: it, and whatever depends on it, is applied once the adoption is committed.
     """
     recorder = MigrationRecorder(connection)
     already = set(recorder.applied_migrations()) if recorder.has_table() else set()
@@ -595,11 +595,17 @@ def _apply_baseline(connection, alias, report):
             recorder.record_applied(app, name)
             report.recorded.append(f"{app}.{name}")
 
-    plan = _pending(connection)
-    in_transaction = [migration for migration, _ in takewhile(lambda step: step[0].atomic, plan)]
-    after_commit = [migration for migration, _ in plan[len(in_transaction) :]]
+    graph, plan = _pending(connection)
+    deferred = set()
+    for migration, _ in plan:
+        key = (migration.app_label, migration.name)
+        parents = {parent.key for parent in graph.node_map[key].parents}
+        if not migration.atomic or parents & deferred:
+            deferred.add(key)
+    in_transaction = [m for m, _ in plan if (m.app_label, m.name) not in deferred]
+    after_commit = [m for m, _ in plan if (m.app_label, m.name) in deferred]
     if after_commit:
-        # The plan is in dependency order, so its head is closed under dependencies.
+        # Per app, the migrations kept in the transaction are a prefix closed under dependencies.
         last = {migration.app_label: migration.name for migration in in_transaction}
         for app, name in last.items():
             call_command("migrate", app, name, database=alias, verbosity=0, interactive=False)

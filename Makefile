@@ -26,5 +26,5 @@ test: install-dev
 
 # The gate of every migration after the baseline: django-migration-linter and squawk.
 check-migrations: install-dev
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
+	DEBUG=true DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m tests.migration_gate

@@ -44,12 +44,13 @@ def server_url(dbname):
 
 
 class ScratchDatabase:
-    def __init__(self, prefix="scratch"):
+    def __init__(self, prefix="scratch", template=None):
         self.name = f"{prefix}_{uuid.uuid4().hex[:12]}"
         self.alias = self.name
         self.url = server_url(self.name)
+        copy_of = f' TEMPLATE "{template.name}"' if template else ""
         with psycopg.connect(server_dsn("postgres"), autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{self.name}"')
+            admin.execute(f'CREATE DATABASE "{self.name}"{copy_of}')
         connections.settings[self.alias] = {
             **server_settings(),
             "NAME": self.name,

@@ -405,6 +405,29 @@ def test_two_concurrent_runs_adopt_once_and_the_second_finds_it_done(legacy_db):
     assert legacy_rows(legacy_db) == rows_before
 
 
+def test_the_adoption_takes_no_lock_that_would_wait_for_the_legacy_tables(legacy_db):
+    # EXCLUSIVE mode lets readers in and nothing else: the adoption must not need more.
+    tables = ", ".join((*LEGACY_TABLES, "alembic_version"))
+    with psycopg.connect(server_dsn(legacy_db.name)) as busy:
+        busy.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+
+        report, error = baseline_json(legacy_db)
+
+    assert error is None and report["outcome"] == "adopted"
+
+
+def test_a_legacy_table_locked_by_someone_else_makes_the_adoption_give_up_cleanly(legacy_db):
+    with psycopg.connect(server_dsn(legacy_db.name)) as busy:
+        busy.execute("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE")
+
+        out, error = baseline(legacy_db, "--lock-timeout", "0.2")
+
+    assert error is not None and error.returncode == 1
+    assert "its schema could not be read" in out
+    assert "canceling statement due to lock timeout" in out and "Nothing was changed." in out
+    assert "django_migrations" not in tables_of(legacy_db)
+
+
 # The way back, and later migrations
 
 

@@ -40,8 +40,9 @@ BASELINE_APPS = tuple(app for app, _ in BASELINE)
 
 # pg_advisory_xact_lock key: the bytes of "baseline", so that it is recognisable in pg_locks.
 ADOPTION_LOCK_KEY = int.from_bytes(b"baseline", "big")
-# Migrations after the baseline may lock a legacy table: rather fail than queue its readers.
-LOCK_TIMEOUT = "5s"
+# Seconds to wait for a lock on a legacy table (migrations after the baseline may need one):
+# rather give up than queue the legacy backend's readers behind the adoption.
+LOCK_TIMEOUT = 5.0
 
 ERROR, WARNING = "error", "warning"
 
@@ -455,6 +456,7 @@ STATE_DESCRIPTIONS = {
     "django": lambda report: "a database created by Django's migrations",
     "empty": lambda report: "no legacy tables",
     "unsupported": lambda report: "not a PostgreSQL database",
+    "unreadable": lambda report: "its schema could not be read",
 }
 
 
@@ -530,7 +532,7 @@ def examine(connection, alias):
     return report
 
 
-def adopt(alias="default", check=False):
+def adopt(alias="default", check=False, lock_timeout=LOCK_TIMEOUT):
     """Examine database `alias` and, unless `check` or it has errors, adopt it. Returns a Report."""
     connection = connections[alias]
     if connection.vendor != "postgresql":
@@ -551,7 +553,7 @@ def adopt(alias="default", check=False):
                 else:
                     # A second run waits here, then finds the work done.
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADOPTION_LOCK_KEY])
-                    cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+                    cursor.execute(f"SET LOCAL lock_timeout = {round(lock_timeout * 1000)}")
             report = examine(connection, alias)
             if check or report.outcome != CHECKED:
                 return report
@@ -563,7 +565,14 @@ def adopt(alias="default", check=False):
         MigrationSchemaMissing,
     ) as exc:
         if report is None:
-            raise
+            return Report(
+                alias,
+                describe_target(connection),
+                "unreadable",
+                FAILED,
+                f"Not adopted: reading the database failed ({str(exc).strip()}). "
+                "Nothing was changed.",
+            )
         report.outcome = FAILED
         report.recorded, report.applied = [], []
         report.summary = (

@@ -21,6 +21,9 @@ import sys
 from pathlib import Path
 
 PROJECT_APPS = ("bots", "exchanges", "orders", "legacy")
+# Migrations the gate refuses but a reviewer accepted, as "app.name", each with the reason
+# (say, the second deploy of a column removal, once no running code reads the column).
+REVIEWED = {}
 SQUAWK_CONFIG = Path(__file__).resolve().parent.parent / ".squawk.toml"
 
 
@@ -34,8 +37,11 @@ def later_migrations(plan):
 
 
 def squawk(sql, name):
+    # squawk-cli installs its binary beside the interpreter (a virtualenv's bin/ is not on PATH).
+    beside_python = Path(sys.executable).with_name("squawk")
+    executable = str(beside_python) if beside_python.exists() else "squawk"
     result = subprocess.run(
-        ["squawk", "--config", str(SQUAWK_CONFIG), "--reporter", "gcc", "--stdin-filepath", name],
+        [executable, "--config", str(SQUAWK_CONFIG), "--reporter", "gcc", "--stdin-filepath", name],
         input=sql,
         capture_output=True,
         text=True,
@@ -79,6 +85,10 @@ def check(alias):
                 MigrationExecutor(connection).migrate([], plan=steps)
                 steps = []
             label = f"{migration.app_label}.{migration.name}"
+            if label in REVIEWED:
+                checked[label] = []
+                steps.append((migration, backwards))
+                continue
             sql = call_command(
                 "sqlmigrate",
                 migration.app_label,
@@ -104,7 +114,8 @@ def main():
     finally:
         database.drop()
     for label, problems in checked.items():
-        print(f"{label}: {'OK' if not problems else 'REFUSED'}")
+        verdict = f"REVIEWED ({REVIEWED[label]})" if label in REVIEWED else "OK"
+        print(f"{label}: {verdict if not problems else 'REFUSED'}")
         for problem in problems:
             print(f"    {problem}")
     refused = [label for label, problems in checked.items() if problems]

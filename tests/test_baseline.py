@@ -17,6 +17,7 @@ from scalper.legacy.schema import LEGACY_TABLES, read_schema
 from tests.databases import PROJECT_DIR, server_dsn
 from tests.project_copies import add_model_field, copy_project, write_migration
 from tests.test_legacy_schema import schema_of
+from tests.test_quickstart import manage
 
 BASELINE_ROWS = [
     ("bots", "0001_initial"),
@@ -362,6 +363,16 @@ def test_the_command_line_exits_0_when_clean_and_1_on_errors(legacy_db):
     assert "baseline: refused" in refused.stderr and "Traceback" not in refused.stderr
 
 
+def test_a_sqlite_database_is_refused_with_what_to_do_instead(tmp_path):
+    env = {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+
+    result = manage("baseline", env=env)
+
+    assert result.returncode == 1
+    assert "the legacy backend ran on PostgreSQL, this database is sqlite" in result.stdout
+    assert "`python manage.py migrate`" in result.stdout
+
+
 def waiting_advisory_locks(database):
     return database.query(
         "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
@@ -456,7 +467,7 @@ def test_the_whole_way_back_leaves_the_database_exactly_as_the_legacy_backend_ha
         call_command("migrate", app, "zero", fake=True, database=legacy_db.alias, verbosity=0)
     for app in ("admin", "authtoken", "sessions", "auth", "contenttypes"):
         call_command("migrate", app, "zero", database=legacy_db.alias, verbosity=0)
-    legacy_db.execute("DROP TABLE django_migrations")
+    legacy_db.manage("dbshell", "--", "-c", "DROP TABLE django_migrations")
 
     assert fingerprint(legacy_db) == before
 

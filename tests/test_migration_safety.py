@@ -70,3 +70,19 @@ def test_the_gate_refuses_a_not_null_column_and_an_index_that_blocks_writes(tmp_
     assert "1 migration(s) after the baseline checked, 1 refused: bots.0002_bot_paused" in (
         result.stdout
     )
+
+
+def test_a_refused_migration_passes_once_a_reviewer_lists_it_with_the_reason(tmp_path):
+    project = copy_project(tmp_path / "project")
+    write_migration(project, "bots", "0002_bot_paused", BLOCKING_MIGRATION)
+    gate = project / "tests" / "migration_gate.py"
+    gate.write_text(
+        gate.read_text().replace(
+            "REVIEWED = {}", 'REVIEWED = {"bots.0002_bot_paused": "bots is small, no old code"}'
+        )
+    )
+
+    result = migration_gate(project)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "bots.0002_bot_paused: REVIEWED (bots is small, no old code)" in result.stdout

@@ -152,7 +152,7 @@ def expected_schema(connection):
                 table,
                 "foreign key",
                 f"FOREIGN KEY ({quoted[source.column]}) REFERENCES "
-                f"{target.model._meta.db_table}({target.column})",
+                f"{quoted[target.model._meta.db_table]}({quoted[target.column]})",
             )
     return schema
 

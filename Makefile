@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev
+.PHONY: run test check-migrations install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,3 +23,8 @@ run: install
 # The whole suite against the local PostgreSQL (DATABASE_URL overrides the server).
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The gate of every migration after the baseline: django-migration-linter and squawk.
+check-migrations: install-dev
+	DEBUG=true DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m tests.migration_gate

@@ -44,12 +44,13 @@ def server_url(dbname):
 
 
 class ScratchDatabase:
-    def __init__(self, prefix="scratch"):
+    def __init__(self, prefix="scratch", template=None):
         self.name = f"{prefix}_{uuid.uuid4().hex[:12]}"
         self.alias = self.name
         self.url = server_url(self.name)
+        copy_of = f' TEMPLATE "{template.name}"' if template else ""
         with psycopg.connect(server_dsn("postgres"), autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{self.name}"')
+            admin.execute(f'CREATE DATABASE "{self.name}"{copy_of}')
         connections.settings[self.alias] = {
             **server_settings(),
             "NAME": self.name,
@@ -68,19 +69,22 @@ class ScratchDatabase:
         self.execute(LEGACY_FIXTURE.read_text())
         return self
 
-    def manage(self, *args, env=None, check=True, timeout=120):
-        """Run `python manage.py *args` against this database, as an operator would."""
-        environment = {
+    def manage_environment(self, env=None):
+        """The environment of an operator's `manage.py` pointed at this database."""
+        return {
             **os.environ,
             "DATABASE_URL": self.url,
             "DJANGO_SETTINGS_MODULE": "scalper.settings",
             "SECRET_KEY": settings.SECRET_KEY,
             **(env or {}),
         }
+
+    def manage(self, *args, env=None, check=True, timeout=120, cwd=PROJECT_DIR):
+        """Run `python manage.py *args` against this database, as an operator would."""
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
-            cwd=PROJECT_DIR,
-            env=environment,
+            cwd=cwd,
+            env=self.manage_environment(env),
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -114,3 +114,33 @@ def test_logins_are_not_limited_while_redis_is_unreachable(anonymous_client, use
         statuses = [bad_login(anonymous_client, user, address).status_code for _ in range(3)]
 
     assert statuses == [400, 400, 400]
+
+
+@pytest.mark.django_db
+def test_the_write_after_the_allowed_number_gets_429_and_reads_go_on(api_client):
+    with rates(writes="3/minute"):
+        writes = [api_client.post("/api/v1/bots/stop-all").status_code for _ in range(3)]
+        throttled = api_client.post("/api/v1/bots/stop-all")
+        reads = {api_client.get("/api/v1/bots/").status_code for _ in range(5)}
+
+    assert writes == [200] * 3
+    assert throttled.status_code == 429
+    assert "throttled" in throttled.json()["detail"]
+    assert reads == {200}
+
+
+@pytest.mark.django_db
+def test_writes_are_counted_per_user(api_client):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from tests.factories import UserFactory
+
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=UserFactory()).key}")
+    with rates(writes="1/minute"):
+        api_client.post("/api/v1/bots/stop-all")
+        assert api_client.post("/api/v1/bots/stop-all").status_code == 429
+        response = other.post("/api/v1/bots/stop-all")
+
+    assert response.status_code == 200

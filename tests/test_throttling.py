@@ -9,6 +9,10 @@ import random
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
 
 
 def rates(**rates):
@@ -131,11 +135,6 @@ def test_the_write_after_the_allowed_number_gets_429_and_reads_go_on(api_client)
 
 @pytest.mark.django_db
 def test_writes_are_counted_per_user(api_client):
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
-    from tests.factories import UserFactory
-
     other = APIClient()
     other.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=UserFactory()).key}")
     with rates(writes="1/minute"):

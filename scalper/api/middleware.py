@@ -1,9 +1,8 @@
 """JSON errors for what happens outside DRF's views: oversized bodies and a database that is down.
 
-DRF's JSON parser reads the request stream itself, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE never
-sees a JSON body; the limit is enforced here on Content-Length before any view reads the body.
-Views that are not DRF's (the admin) reach the database too; when it is down they answer 503 like
-the API does instead of a 500 page.
+A body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused on its Content-Length, before anything reads
+it, whichever view the request is for (the admin's forms included). Views that are not DRF's (the
+admin) reach the database too; when it is down they answer 503 like the API does, not a 500 page.
 """
 
 import logging

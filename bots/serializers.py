@@ -12,7 +12,7 @@ from scalper.api.fields import (
     StrictFloatField,
     StrictUUIDField,
 )
-from scalper.api.serializers import ValuesListSerializer
+from scalper.api.serializers import RowListSerializer
 
 # ---------------------------------------------------------------------------------------------
 # Bots
@@ -48,7 +48,7 @@ class BotSerializer(serializers.ModelSerializer):
             "updated_at",
         )
         read_only_fields = fields
-        list_serializer_class = ValuesListSerializer
+        list_serializer_class = RowListSerializer
 
 
 class BotWriteSerializer(serializers.ModelSerializer):
@@ -145,7 +145,7 @@ class ActivityLogSerializer(serializers.ModelSerializer):
         model = ActivityLog
         fields = ("level", "message", "bot_id", "id", "timestamp")
         read_only_fields = fields
-        list_serializer_class = ValuesListSerializer
+        list_serializer_class = RowListSerializer
 
 
 class ActivityLogCreateSerializer(serializers.ModelSerializer):

@@ -30,6 +30,8 @@ from bots.serializers import (
     StopAllSerializer,
 )
 from scalper.api.pagination import SkipLimitPagination
+from scalper.api.schema import error_responses
+from scalper.api.serializers import select_rows
 
 # ---------------------------------------------------------------------------------------------
 # Bots
@@ -39,20 +41,31 @@ BOT_ID = OpenApiParameter("bot_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Bots, newest first"),
+    list=extend_schema(
+        summary="Bots, newest first",
+        responses={200: BotSerializer, **error_responses(400, 401)},
+    ),
     create=extend_schema(
         summary="Create a bot (it starts ACTIVE)",
         request=BotCreateSerializer,
-        responses={201: BotSerializer},
+        responses={201: BotSerializer, **error_responses(400, 401, 413, 415)},
     ),
-    retrieve=extend_schema(summary="A bot", parameters=[BOT_ID]),
+    retrieve=extend_schema(
+        summary="A bot",
+        parameters=[BOT_ID],
+        responses={200: BotSerializer, **error_responses(401, 404)},
+    ),
     update=extend_schema(
         summary="Change a bot: each field sent is applied, the others are kept",
         parameters=[BOT_ID],
         request=BotUpdateSerializer,
-        responses=BotSerializer,
+        responses={200: BotSerializer, **error_responses(400, 401, 404, 413, 415)},
     ),
-    destroy=extend_schema(summary="Delete a bot and its orders", parameters=[BOT_ID]),
+    destroy=extend_schema(
+        summary="Delete a bot and its orders",
+        parameters=[BOT_ID],
+        responses={204: None, **error_responses(401, 404)},
+    ),
 )
 class BotViewSet(
     mixins.ListModelMixin,
@@ -74,7 +87,7 @@ class BotViewSet(
 
     def get_queryset(self):
         if self.action == "list":
-            return Bot.objects.order_by("-created_at", "-id").values(*BotSerializer.Meta.fields)
+            return select_rows(Bot.objects.order_by("-created_at", "-id"), BotSerializer)
         if self.action == "update":
             return Bot.objects.select_for_update()
         return Bot.objects.all()
@@ -102,13 +115,21 @@ class BotViewSet(
         services.delete_bot(bot)
 
     @extend_schema(
-        summary="Start a bot", parameters=[BOT_ID], request=None, responses=BotSerializer
+        summary="Start a bot",
+        parameters=[BOT_ID],
+        request=None,
+        responses={200: BotSerializer, **error_responses(401, 404)},
     )
     @action(detail=True, methods=["post"])
     def start(self, request, bot_id=None):
         return Response(BotSerializer(services.start_bot(self.get_object())).data)
 
-    @extend_schema(summary="Stop a bot", parameters=[BOT_ID], request=None, responses=BotSerializer)
+    @extend_schema(
+        summary="Stop a bot",
+        parameters=[BOT_ID],
+        request=None,
+        responses={200: BotSerializer, **error_responses(401, 404)},
+    )
     @action(detail=True, methods=["post"])
     def stop(self, request, bot_id=None):
         return Response(BotSerializer(services.stop_bot(self.get_object())).data)
@@ -117,19 +138,26 @@ class BotViewSet(
         summary="ACTIVE becomes STOPPED, anything else ACTIVE",
         parameters=[BOT_ID],
         request=None,
-        responses=BotSerializer,
+        responses={200: BotSerializer, **error_responses(401, 404)},
     )
     @action(detail=True, methods=["post"])
     def toggle(self, request, bot_id=None):
         return Response(BotSerializer(services.toggle_bot(self.get_object())).data)
 
-    @extend_schema(summary="Stop every ACTIVE bot", request=None, responses=StopAllSerializer)
+    @extend_schema(
+        summary="Stop every ACTIVE bot",
+        request=None,
+        responses={200: StopAllSerializer, **error_responses(401)},
+    )
     @action(detail=False, methods=["post"], url_path="stop-all")
     def stop_all(self, request):
         count = services.stop_all_bots()
         return Response({"message": f"Stopped {count} bots", "count": count})
 
-    @extend_schema(summary="Bot counts and totals", responses=BotStatisticsSerializer)
+    @extend_schema(
+        summary="Bot counts and totals",
+        responses={200: BotStatisticsSerializer, **error_responses(401)},
+    )
     @action(
         detail=False,
         methods=["get"],
@@ -155,11 +183,12 @@ class ActivityLogPagination(SkipLimitPagination):
         summary="The newest entries, oldest first",
         description="The newest `limit` entries after skipping the `skip` newest ones, "
         "in ascending time order (the order to show them in).",
+        responses={200: ActivityLogSerializer, **error_responses(400, 401)},
     ),
     create=extend_schema(
         summary="Add an entry",
         request=ActivityLogCreateSerializer,
-        responses={200: ActivityLogSerializer},
+        responses={200: ActivityLogSerializer, **error_responses(400, 401, 413, 415)},
     ),
 )
 class ActivityLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -169,9 +198,7 @@ class ActivityLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
     parser_classes = [JSONParser]
 
     def get_queryset(self):
-        return ActivityLog.objects.order_by("-timestamp", "-id").values(
-            *ActivityLogSerializer.Meta.fields
-        )
+        return select_rows(ActivityLog.objects.order_by("-timestamp", "-id"), ActivityLogSerializer)
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -189,7 +216,11 @@ class ActivityLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
         response.status_code = status.HTTP_200_OK  # as legacy
         return response
 
-    @extend_schema(summary="Delete every entry", request=None, responses={204: None})
+    @extend_schema(
+        summary="Delete every entry",
+        request=None,
+        responses={204: None, **error_responses(401)},
+    )
     def destroy_all(self, request):
         services.clear_activity_logs()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -203,11 +234,14 @@ class ActivityLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
                 description="Count only this level; the answer is then {level, count}.",
             )
         ],
-        responses=PolymorphicProxySerializer(
-            component_name="LogCount",
-            serializers=[LogCountsSerializer, LevelCountSerializer],
-            resource_type_field_name=None,
-        ),
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="LogCount",
+                serializers=[LogCountsSerializer, LevelCountSerializer],
+                resource_type_field_name=None,
+            ),
+            **error_responses(401),
+        },
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def count(self, request):

@@ -214,10 +214,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["scalper.api.routers.exclude_alternate_spellings"],
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "scalper.api.schema.document_error_responses",
-    ],
     # One name per enum whatever field it is on (the same choices on two fields are one enum).
     "ENUM_NAME_OVERRIDES": {
         "BotStatus": "bots.models.BotStatus",

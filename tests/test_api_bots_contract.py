@@ -175,3 +175,16 @@ def test_error_responses_match_the_documented_schema(
 
     assert response.status_code == status
     assert_matches(document, method, path, status, response.json())
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [(method, path) for method, path, *_ in ENDPOINTS],
+    ids=[f"{m} {p}" for m, p, *_ in ENDPOINTS],
+)
+def test_every_endpoint_documents_its_401_and_each_path_with_an_id_its_404(document, method, path):
+    path = path.replace("{id}", "{bot_id}")
+    responses = document["paths"][path][method]["responses"]
+
+    assert "401" in responses
+    assert ("404" in responses) == ("{bot_id}" in path)

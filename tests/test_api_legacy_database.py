@@ -68,7 +68,7 @@ class LegacyServer:
             try:
                 if requests.get(self.url("/health"), timeout=1).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("gunicorn did not answer /health in time")

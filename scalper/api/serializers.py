@@ -27,7 +27,8 @@ class ISOTimestamp(Func):
     )
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        # Django stores UTC times as text there: `2025-10-01 09:12:45.123456`.
+        # Django stores UTC times as text there, `2025-10-01 09:12:45.123456` (SQLite's own
+        # now() defaults keep milliseconds only: `...45.123Z`, still ISO 8601).
         template = "replace(%(expressions)s, ' ', 'T') || 'Z'"
         return super().as_sql(compiler, connection, template=template, **extra_context)
 

@@ -165,6 +165,14 @@ class ActivityLogCreateSerializer(serializers.ModelSerializer):
         return ActivityLogSerializer(log, context=self.context).data
 
 
+class LogCountQuerySerializer(serializers.Serializer):
+    level = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Count only this level (any text, as stored); the answer is then {level, count}.",
+    )
+
+
 class LogCountsSerializer(serializers.Serializer):
     """The number of entries of each level, and of all entries."""
 

@@ -167,7 +167,7 @@ def test_the_list_is_filtered_by_status(api_client):
     assert [bot["id"] for bot in response.json()] == [str(active.id)]
 
 
-@pytest.mark.parametrize("status", ["active", "RUNNING", "ACTIVE'--", "x" * 1000])
+@pytest.mark.parametrize("status", ["active", "RUNNING", "ACTIVE'--", "x" * 1000, "ACTIVE\x00"])
 def test_an_unknown_status_filter_is_a_400_naming_it(api_client, status):
     response = api_client.get("/api/v1/bots/", {"status": status})
 
@@ -268,6 +268,7 @@ INVALID_BOTS = {
     "ticker over 20 characters": ({"ticker": "X" * 21}, "ticker"),
     "ticker of a million characters": ({"ticker": "X" * 1_000_000}, "ticker"),
     "numeric ticker": ({"ticker": 123}, "ticker"),
+    "ticker with a NUL character": ({"ticker": "ETH\x00USDT"}, "ticker"),
     "unknown exchange": ({"exchange": "Kraken"}, "exchange"),
     "exchange of another type": ({"exchange": 1}, "exchange"),
     "unknown side": ({"first_order": "HOLD"}, "first_order"),
@@ -277,6 +278,7 @@ INVALID_BOTS = {
     "quantity as text": ({"quantity": "0.5"}, "quantity"),
     "quantity as a boolean": ({"quantity": True}, "quantity"),
     "quantity as a list": ({"quantity": [1]}, "quantity"),
+    "quantity too large for a float": ({"quantity": 10**400}, "quantity"),
     "null buy price": ({"buy_price": None, "keep_null": True}, "buy_price"),
     "sell price equal to buy price": ({"sell_price": 2500.0}, "sell_price"),
     "sell price below buy price": ({"sell_price": 2400.0}, "sell_price"),
@@ -334,6 +336,16 @@ def test_a_body_that_is_not_a_json_object_is_refused_with_a_detail(
     assert not Bot.objects.exists()
 
 
+def test_a_number_beyond_double_precision_is_a_400(api_client):
+    body = '{"ticker": "ETH/USDT", "exchange": "Binance", "first_order": "BUY", '
+    body += '"quantity": 1e999, "buy_price": 1, "sell_price": 2}'
+
+    response = api_client.post("/api/v1/bots/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("quantity: ")
+
+
 # --- retrieve --------------------------------------------------------------------------------
 
 
@@ -345,6 +357,15 @@ def test_a_bot_is_retrieved_by_its_id(api_client):
     assert response.status_code == 200
     assert list(response.json()) == BOT_KEYS
     assert (response.json()["id"], response.json()["ticker"]) == (str(bot.id), "DOGE/USDT")
+
+
+def test_the_list_filters_do_not_apply_to_one_bot(api_client):
+    bot = BotFactory(status=BotStatus.STOPPED)
+
+    response = api_client.get(bot_url(bot), {"status": "ACTIVE"})
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "STOPPED"
 
 
 def test_an_unknown_bot_is_a_404_bot_not_found(api_client):

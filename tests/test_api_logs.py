@@ -140,6 +140,7 @@ def test_entries_are_filtered_by_bot(api_client):
         ("limit", str(10**30)),
         ("limit", "all"),
         ("skip", "1e3"),
+        ("level", "INFO\x00"),
     ],
 )
 def test_a_bad_filter_or_page_parameter_is_a_400_naming_it(api_client, parameter, value):
@@ -209,6 +210,7 @@ INVALID_ENTRIES = {
     "message as a number": ({"level": "INFO", "message": 42}, "message"),
     "malformed bot id": ({"level": "INFO", "message": "x", "bot_id": "bot-1"}, "bot_id"),
     "bot id as a number": ({"level": "INFO", "message": "x", "bot_id": 7}, "bot_id"),
+    "message with a NUL character": ({"level": "INFO", "message": "a\x00b"}, "message"),
 }
 
 
@@ -287,3 +289,10 @@ def test_count_of_one_level(api_client, level, count):
     response = api_client.get("/api/v1/logs/count", {"level": level})
 
     assert response.json() == {"level": level, "count": count}
+
+
+def test_count_of_a_level_with_a_nul_character_is_a_400(api_client):
+    response = api_client.get("/api/v1/logs/count", {"level": "INFO\x00"})
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("level: ")

@@ -13,7 +13,8 @@ What it does, all on this machine and cleaned up afterwards:
    endpoint from `--concurrency` client threads (http.client, a new connection per request, as
    gunicorn's sync worker closes each one) and prints requests/s, p50 and p99 latency. The
    requests go in `--rounds` alternating batches (API, floor, API, ...), so that both servers see
-   the same share of whatever else the machine is doing.
+   the same share of whatever else the machine is doing. For scale it also measures the app's
+   `/health` (no authentication, `SELECT 1`): the cost of Django, DRF and gunicorn alone.
 
 gunicorn: `--workers 1 --worker-class sync`, no access log. The app runs with the production
 settings (DEBUG off, persistent database connections: DATABASE_CONN_MAX_AGE=60 with health
@@ -45,6 +46,9 @@ ENDPOINTS = [
     "/api/v1/logs/?limit=1000",
     "/api/v1/bots/statistics/summary",
 ]
+# For scale: the app's cheapest endpoint (no authentication, `SELECT 1`), i.e. what Django, DRF
+# and gunicorn cost before an endpoint does any work.
+REFERENCE = "/health"
 # Each batch of requests stops after this many seconds even if not all were sent.
 MAX_SECONDS_PER_BATCH = 60
 
@@ -273,6 +277,14 @@ def main():
                     f"{path:34} {name:6} {result['rps']:8.0f} {result['p50'] * 1000:8.2f} "
                     f"{result['p99'] * 1000:8.2f} " + (f"{ratio:8.2f}x" if name == "API" else "")
                 )
+
+        for _ in range(options.warmup):
+            get(api, REFERENCE, {})
+        reference = summary(*send(api, REFERENCE, {}, options.requests, options.concurrency))
+        print(
+            f"{REFERENCE + ' (reference)':34} {'API':6} {reference['rps']:8.0f} "
+            f"{reference['p50'] * 1000:8.2f} {reference['p99'] * 1000:8.2f}"
+        )
 
 
 if __name__ == "__main__":

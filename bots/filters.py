@@ -1,8 +1,28 @@
+"""Query filters of the bots app's list endpoints (django-filter: a bad value is a 400)."""
+
 from datetime import UTC, datetime
 
 from django_filters import rest_framework as filters
 
-from bots.models import OrderSide, Trade
+from bots.models import ActivityLog, Bot, BotStatus, OrderSide, Trade
+
+
+class BotFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=BotStatus.choices)
+
+    class Meta:
+        model = Bot
+        fields = ["status"]
+
+
+class ActivityLogFilter(filters.FilterSet):
+    # Any text, compared as it is: legacy rows may hold levels outside LogLevel.
+    level = filters.CharFilter()
+    bot_id = filters.UUIDFilter()
+
+    class Meta:
+        model = ActivityLog
+        fields = ["level", "bot_id"]
 
 
 class UTCDateTimeFilter(filters.IsoDateTimeFilter):

@@ -6,6 +6,7 @@ requests on one bot are serialised instead of overwriting each other from stale 
 """
 
 from django.db import transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from bots.models import ActivityLog, Bot, BotStatus, LogLevel
@@ -40,10 +41,13 @@ def create_bot(**fields):
 
 @transaction.atomic
 def update_bot(bot, **changes):
+    """Apply `changes` (only the columns named: the others, `config` included, keep their
+    stored value as it is)."""
     bot = _locked(bot)
     for name, value in changes.items():
         setattr(bot, name, value)
-    bot.save()
+    if changes:
+        bot.save(update_fields=changes)
     log_activity(
         LogLevel.INFO, f"Bot updated for {bot.ticker} on {bot.get_exchange_display()}", bot.id
     )
@@ -101,6 +105,23 @@ def delete_bot(bot):
     )
 
 
+def bot_statistics():
+    """Counts and sums over every bot, in one query."""
+    totals = Bot.objects.aggregate(
+        total_bots=Count("id"),
+        active_bots=Count("id", filter=Q(status=BotStatus.ACTIVE)),
+        total_pnl=Sum("pnl"),
+        total_trades=Sum("total_trades"),
+    )
+    return {
+        "total_bots": totals["total_bots"],
+        "active_bots": totals["active_bots"],
+        "stopped_bots": totals["total_bots"] - totals["active_bots"],
+        "total_pnl": totals["total_pnl"] or 0.0,
+        "total_trades": totals["total_trades"] or 0,
+    }
+
+
 @transaction.atomic
 def stop_all_bots():
     """Stop every ACTIVE bot (ERROR bots are left alone); one log row, even when none was active."""
@@ -113,3 +134,17 @@ def stop_all_bots():
         f"*Emergency Stop*\n\nAll bots have been stopped!\nTotal bots stopped: {count}",
     )
     return count
+
+
+def clear_activity_logs():
+    """Delete every activity log entry; returns how many there were."""
+    count, _ = ActivityLog.objects.all().delete()
+    return count
+
+
+def count_activity_logs():
+    """The number of entries of each level and of all entries (TOTAL), in one query."""
+    return ActivityLog.objects.aggregate(
+        **{level: Count("id", filter=Q(level=level)) for level in LogLevel.values},
+        TOTAL=Count("id"),
+    )

@@ -5,6 +5,8 @@ from scalper.api.routers import both_spellings
 
 # (prefix, viewset, basename) registered on the API router.
 api_routes = [
+    ("bots", views.BotViewSet, "bots"),
+    ("logs", views.ActivityLogViewSet, "logs"),
     ("trades", views.TradeViewSet, "trade"),
     ("telegram", views.TelegramViewSet, "telegram"),
 ]

@@ -1,24 +1,43 @@
+"""API of the bots app: viewsets over bots/services.py, which makes every change."""
+
 import hmac
 import uuid
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bots import telegram
-from bots.filters import TradeFilter
-from bots.models import TelegramConnection, Trade
+from bots import services, telegram
+from bots.filters import ActivityLogFilter, BotFilter, TradeFilter
+from bots.models import ActivityLog, Bot, TelegramConnection, Trade
 from bots.notifications import notify
 from bots.serializers import (
+    ActivityLogCreateSerializer,
+    ActivityLogSerializer,
+    BotCreateSerializer,
+    BotSerializer,
+    BotStatisticsSerializer,
+    BotUpdateSerializer,
+    LevelCountSerializer,
+    LogCountQuerySerializer,
+    LogCountsSerializer,
     MessageSerializer,
+    StopAllSerializer,
     TelegramConnectionCodeSerializer,
     TelegramConnectionSerializer,
     TelegramNotificationSerializer,
@@ -29,6 +48,226 @@ from bots.serializers import (
 )
 from scalper.api.pagination import SkipLimitPagination
 from scalper.api.schema import error_responses
+from scalper.api.serializers import select_rows
+
+# ---------------------------------------------------------------------------------------------
+# Bots
+# ---------------------------------------------------------------------------------------------
+
+BOT_ID = OpenApiParameter("bot_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Bots, newest first",
+        responses={200: BotSerializer, **error_responses(400, 401)},
+    ),
+    create=extend_schema(
+        summary="Create a bot (it starts ACTIVE)",
+        request=BotCreateSerializer,
+        responses={201: BotSerializer, **error_responses(400, 401, 413, 415)},
+    ),
+    retrieve=extend_schema(
+        summary="A bot",
+        parameters=[BOT_ID],
+        responses={200: BotSerializer, **error_responses(401, 404)},
+    ),
+    update=extend_schema(
+        summary="Change a bot: each field sent is applied, the others are kept",
+        parameters=[BOT_ID],
+        request=BotUpdateSerializer,
+        responses={200: BotSerializer, **error_responses(400, 401, 404, 413, 415)},
+    ),
+    destroy=extend_schema(
+        summary="Delete a bot and its orders",
+        parameters=[BOT_ID],
+        responses={204: None, **error_responses(401, 404)},
+    ),
+)
+class BotViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = BotSerializer
+    filterset_class = BotFilter
+    pagination_class = SkipLimitPagination
+    parser_classes = [JSONParser]
+    lookup_url_kwarg = "bot_id"
+    # Any path segment reaches the view, so a malformed id gets the JSON 404 below.
+    lookup_value_regex = "[^/]+"
+    # PUT already has the legacy partial semantics; there is no PATCH.
+    http_method_names = ["get", "post", "put", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return select_rows(Bot.objects.order_by("-created_at", "-id"), BotSerializer)
+        if self.action == "update":
+            return Bot.objects.select_for_update()
+        return Bot.objects.all()
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return BotCreateSerializer
+        if self.action == "update":
+            return BotUpdateSerializer
+        return BotSerializer
+
+    def get_object(self):
+        # The list's filters (`?status=`) do not apply to one bot, as in the legacy API.
+        try:
+            bot = get_object_or_404(self.get_queryset(), pk=self.kwargs[self.lookup_url_kwarg])
+        except Http404:
+            raise NotFound("Bot not found") from None
+        self.check_object_permissions(self.request, bot)
+        return bot
+
+    @transaction.atomic
+    def update(self, request, *args, **kwargs):
+        # The row is locked before it is validated (get_queryset), so the sell > buy check
+        # sees the prices the change will be applied to.
+        return super().update(request, *args, partial=True, **kwargs)
+
+    def perform_destroy(self, bot):
+        services.delete_bot(bot)
+
+    @extend_schema(
+        summary="Start a bot",
+        parameters=[BOT_ID],
+        request=None,
+        responses={200: BotSerializer, **error_responses(401, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def start(self, request, bot_id=None):
+        return Response(BotSerializer(services.start_bot(self.get_object())).data)
+
+    @extend_schema(
+        summary="Stop a bot",
+        parameters=[BOT_ID],
+        request=None,
+        responses={200: BotSerializer, **error_responses(401, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def stop(self, request, bot_id=None):
+        return Response(BotSerializer(services.stop_bot(self.get_object())).data)
+
+    @extend_schema(
+        summary="ACTIVE becomes STOPPED, anything else ACTIVE",
+        parameters=[BOT_ID],
+        request=None,
+        responses={200: BotSerializer, **error_responses(401, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def toggle(self, request, bot_id=None):
+        return Response(BotSerializer(services.toggle_bot(self.get_object())).data)
+
+    @extend_schema(
+        summary="Stop every ACTIVE bot",
+        request=None,
+        responses={200: StopAllSerializer, **error_responses(401)},
+    )
+    @action(detail=False, methods=["post"], url_path="stop-all")
+    def stop_all(self, request):
+        count = services.stop_all_bots()
+        return Response({"message": f"Stopped {count} bots", "count": count})
+
+    @extend_schema(
+        summary="Bot counts and totals",
+        responses={200: BotStatisticsSerializer, **error_responses(401)},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="statistics/summary",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def statistics(self, request):
+        return Response(services.bot_statistics())
+
+
+# ---------------------------------------------------------------------------------------------
+# Activity logs
+# ---------------------------------------------------------------------------------------------
+
+
+class ActivityLogPagination(SkipLimitPagination):
+    default_limit = 1000
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The newest entries, oldest first",
+        description="The newest `limit` entries after skipping the `skip` newest ones, "
+        "in ascending time order (the order to show them in).",
+        responses={200: ActivityLogSerializer, **error_responses(400, 401)},
+    ),
+    create=extend_schema(
+        summary="Add an entry",
+        request=ActivityLogCreateSerializer,
+        responses={200: ActivityLogSerializer, **error_responses(400, 401, 413, 415)},
+    ),
+)
+class ActivityLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = ActivityLogSerializer
+    filterset_class = ActivityLogFilter
+    pagination_class = ActivityLogPagination
+    parser_classes = [JSONParser]
+
+    def get_queryset(self):
+        return select_rows(ActivityLog.objects.order_by("-timestamp", "-id"), ActivityLogSerializer)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return ActivityLogCreateSerializer
+        return ActivityLogSerializer
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        # Paged from the newest end, shown oldest first.
+        response.data.reverse()
+        return response
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        response.status_code = status.HTTP_200_OK  # as legacy
+        return response
+
+    @extend_schema(
+        summary="Delete every entry",
+        request=None,
+        responses={204: None, **error_responses(401)},
+    )
+    def destroy_all(self, request):
+        services.clear_activity_logs()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Number of entries per level, or of one level",
+        parameters=[LogCountQuerySerializer],
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="LogCount",
+                serializers=[LogCountsSerializer, LevelCountSerializer],
+                resource_type_field_name=None,
+            ),
+            **error_responses(400, 401),
+        },
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def count(self, request):
+        query = LogCountQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        level = query.validated_data.get("level")
+        if level:
+            return Response(
+                {"level": level, "count": ActivityLog.objects.filter(level=level).count()}
+            )
+        return Response(services.count_activity_logs())
+
 
 # ---------------------------------------------------------------------------------------------
 # Trades

@@ -7,6 +7,7 @@ manage.py), read with python-decouple. `.env.example` documents every variable.
 from pathlib import Path
 
 import dj_database_url
+import orjson
 from decouple import Csv, config
 from django.core.exceptions import ImproperlyConfigured
 
@@ -245,6 +246,13 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # The API speaks JSON, as the legacy one did: no form or multipart parsing to attack.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # orjson encodes a page of 1000 rows several times faster than the json module.
+    "DEFAULT_RENDERER_CLASSES": [
+        "drf_orjson_renderer.renderers.ORJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    # Timestamps as the legacy API wrote them: ISO 8601 in UTC with `Z`.
+    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_UTC_Z,),
     "DEFAULT_SCHEMA_CLASS": "scalper.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "scalper.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["scalper.api.throttling.WriteRateThrottle"],
@@ -264,6 +272,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["scalper.api.routers.exclude_alternate_spellings"],
+    # One name per enum whatever field it is on (the same choices on two fields are one enum).
+    "ENUM_NAME_OVERRIDES": {
+        "BotStatus": "bots.models.BotStatus",
+        "Exchange": ["CoinDCX F", "Binance", "Bybit", "Delta"],
+        "OrderSide": "bots.models.OrderSide",
+        "LogLevel": "bots.models.LogLevel",
+    },
 }
 
 # HTTPS and browser security: on by default in production, off for the development server.

@@ -28,6 +28,15 @@ def both_spellings(regex, view, name=None):
 
 
 class LegacyRouter(SimpleRouter):
+    # The legacy API deletes a whole collection (`DELETE /api/v1/logs/`): a viewset that defines
+    # `destroy_all` answers DELETE on its collection root.
+    routes = [
+        SimpleRouter.routes[0]._replace(
+            mapping={**SimpleRouter.routes[0].mapping, "delete": "destroy_all"}
+        ),
+        *SimpleRouter.routes[1:],
+    ]
+
     def __init__(self):
         super().__init__(trailing_slash=False)
 

@@ -1,8 +1,9 @@
+from django.db import models
 from rest_framework import serializers
 
 from exchanges import encryption
 from exchanges.models import ExchangeCredentials
-from scalper.api.fields import StrictCharField
+from scalper.api.fields import StrictBooleanField, StrictCharField
 
 SHOWN_FIELDS = [
     "exchange",
@@ -58,7 +59,18 @@ class ShownAfterWrite:
         return ExchangeCredentialsSerializer(instance, context=self.context).data
 
 
-class ExchangeCredentialsCreateSerializer(ShownAfterWrite, serializers.ModelSerializer):
+class StrictTypesModelSerializer(serializers.ModelSerializer):
+    """Text and flags take only their own JSON type (DRF would store 0 as "0" or as False)."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.BooleanField: StrictBooleanField,
+    }
+
+
+class ExchangeCredentialsCreateSerializer(ShownAfterWrite, StrictTypesModelSerializer):
     """New credentials. At most one set may be active per exchange and network."""
 
     api_key = SecretField()
@@ -99,7 +111,7 @@ class ExchangeCredentialsCreateSerializer(ShownAfterWrite, serializers.ModelSeri
         return value
 
 
-class ExchangeCredentialsUpdateSerializer(ShownAfterWrite, serializers.ModelSerializer):
+class ExchangeCredentialsUpdateSerializer(ShownAfterWrite, StrictTypesModelSerializer):
     """Every field optional. `null` clears `label`, `description` and `passphrase`; the exchange
     cannot be changed. New keys reset the validation."""
 

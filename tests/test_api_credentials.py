@@ -302,6 +302,19 @@ def test_new_keys_are_encrypted_and_reset_the_validation(api_client):
     assert encryption.decrypt(credentials.secret_key_encrypted) == "replacement-secret"
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("is_active", 0), ("is_testnet", "yes"), ("label", 7), ("exchange", 1)],
+)
+def test_a_value_of_the_wrong_json_type_is_refused(api_client, field, value):
+    response = api_client.post(
+        "/api/v1/credentials/", new_credentials(**{field: value}), format="json"
+    )
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
 @pytest.mark.parametrize("field", ["api_key", "secret_key", "passphrase"])
 def test_a_secret_sent_as_a_number_is_refused_not_turned_into_text(api_client, field):
     response = api_client.post("/api/v1/credentials/", new_credentials(**{field: 0}), format="json")

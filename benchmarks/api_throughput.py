@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from cryptography.fernet import Fernet
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SERVER_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -108,7 +109,10 @@ def app_environment(url, pool):
         "DJANGO_SETTINGS_MODULE": "scalper.settings",
         "DATABASE_URL": url,
         "SECRET_KEY": "benchmark-secret-key",
+        "CREDENTIALS_KEYS": Fernet.generate_key().decode(),
         "DEBUG": "false",
+        # Plain HTTP on loopback: no redirect to HTTPS.
+        "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_POOL": "true" if pool else "false",
         "LOG_LEVEL": "WARNING",

@@ -278,6 +278,8 @@ SPECTACULAR_SETTINGS = {
         "Exchange": ["CoinDCX F", "Binance", "Bybit", "Delta"],
         "OrderSide": "bots.models.OrderSide",
         "LogLevel": "bots.models.LogLevel",
+        "OrderStatus": "orders.models.OrderStatus",
+        "OrderType": "orders.models.OrderType",
     },
 }
 

@@ -1,6 +1,6 @@
 """The API served by gunicorn over a database the legacy backend left behind.
 
-The database is tests/fixtures/legacy_fef8185d3887.sql adopted with `migrate --fake-initial`; it
+The database is tests/fixtures/legacy_fef8185d3887.sql adopted with `manage.py baseline`; it
 holds rows the legacy API could not show (NULL status and pnl, trailing_percent 5.0,
 sell_price below buy_price, BYBIT and DELTA bots) and a bot with orders. What the API answers is
 compared with what plain SQL reads from the same database.
@@ -40,7 +40,7 @@ def free_port():
 
 
 class LegacyServer:
-    def __init__(self, database, token):
+    def __init__(self, database, token, static_root):
         self.database = database
         self.port = free_port()
         self.session = requests.Session()
@@ -51,6 +51,7 @@ class LegacyServer:
             "DATABASE_URL": database.url,
             "DEBUG": "false",
             "ALLOWED_HOSTS": "127.0.0.1",
+            "STATIC_ROOT": str(static_root),
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "scalper.wsgi", "--workers", "1"]
@@ -85,13 +86,14 @@ class LegacyServer:
 
 
 @pytest.fixture(scope="module")
-def legacy_api(django_db_blocker):
+def legacy_api(django_db_blocker, tmp_path_factory):
     """gunicorn serving the app over an adopted legacy database, with an operator's token."""
+    static_root = tmp_path_factory.mktemp("static")
     with django_db_blocker.unblock():
         database = ScratchDatabase(prefix="legacy_api")
         try:
             database.load_legacy_fixture()
-            database.manage("migrate", "--fake-initial")
+            database.manage("baseline")
             database.manage(
                 "createsuperuser",
                 "--noinput",
@@ -100,7 +102,13 @@ def legacy_api(django_db_blocker):
                 env={"DJANGO_SUPERUSER_PASSWORD": "correct horse battery staple"},
             )
             token = database.manage("drf_create_token", "operator").stdout.split()[2]
-            server = LegacyServer(database, token)
+            # DEBUG is off, as in production: the admin's CSS comes from collectstatic.
+            database.manage(
+                "collectstatic",
+                "--noinput",
+                env={"DEBUG": "false", "STATIC_ROOT": str(static_root)},
+            )
+            server = LegacyServer(database, token, static_root)
             try:
                 yield server
             finally:
@@ -235,3 +243,28 @@ def test_a_legacy_bot_with_orders_is_deleted_with_its_orders_and_the_deletion_lo
         "AND message LIKE 'Bot deleted%%'",
         [BOT_WITH_ORDERS],
     ) == [("WARNING", "Bot deleted for ETH/USDT")]
+
+
+def test_the_admin_lists_and_opens_every_legacy_bot(legacy_api):
+    admin = requests.Session()
+    login = legacy_api.url("/admin/login/")
+    admin.get(login, timeout=10)
+    logged_in = admin.post(
+        login,
+        data={
+            "username": "operator",
+            "password": "correct horse battery staple",
+            "csrfmiddlewaretoken": admin.cookies["csrftoken"],
+            "next": "/admin/",
+        },
+        headers={"Referer": login},
+        timeout=10,
+    )
+    assert logged_in.status_code == 200 and "Log out" in logged_in.text
+
+    changelist = admin.get(legacy_api.url("/admin/bots/bot/"), timeout=10)
+    assert changelist.status_code == 200
+    for bot in stored_bots(legacy_api.database):
+        assert bot["ticker"] in changelist.text
+        page = admin.get(legacy_api.url(f"/admin/bots/bot/{bot['id']}/change/"), timeout=10)
+        assert page.status_code == 200, bot["id"]

@@ -221,3 +221,50 @@ def test_nothing_is_sent_without_a_bot_token(
     assert not TelegramConnection.objects.filter(
         last_notification_at__gt=timezone.now() - timedelta(minutes=1)
     ).exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "text"),
+    [
+        (
+            "post",
+            "/api/v1/bots/{id}/stop",
+            "⚠️ *Bot Stopped*\n\nTicker: SOL/USDT\nExchange: Binance\nStatus: STOPPED",
+        ),
+        (
+            "post",
+            "/api/v1/bots/{id}/start",
+            "✅ *Bot Started*\n\nTicker: SOL/USDT\nExchange: Binance\nStatus: ACTIVE",
+        ),
+        ("delete", "/api/v1/bots/{id}", "⚠️ *Bot Deleted*\n\nTicker: SOL/USDT\nExchange: Binance"),
+        (
+            "post",
+            "/api/v1/bots/stop-all",
+            "❌ *Emergency Stop*\n\nAll bots have been stopped!\nTotal bots stopped: 1",
+        ),
+    ],
+    ids=["stop", "start", "delete", "stop-all"],
+)
+def test_the_bot_endpoints_notify_the_connected_chats(
+    api_client, telegram, chats, django_capture_on_commit_callbacks, method, path, text
+):
+    bot = BotFactory(ticker="SOL/USDT", exchange=Exchange.BINANCE, status=BotStatus.ACTIVE)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = getattr(api_client, method)(path.format(id=bot.id))
+
+    assert response.status_code in (200, 204)
+    assert [message["text"] for message in telegram.sent_messages] == [text, text]
+
+
+def test_creating_a_bot_through_the_api_notifies_the_connected_chats(
+    api_client, telegram, chats, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(
+            "/api/v1/bots/", {**NEW_BOT, "exchange": "CoinDCX F"}, format="json"
+        )
+
+    assert response.status_code == 201
+    assert [message["chat_id"] for message in telegram.sent_messages] == ["1002", "1003"]
+    assert telegram.sent_messages[0]["text"].startswith("✅ *Bot Created*\n\nTicker: ETH/USDT")

@@ -11,8 +11,11 @@ os.environ.setdefault("CREDENTIALS_KEYS", "dGVzdC1jcmVkZW50aWFscy1rZXktMDEyMzQ1N
 os.environ.setdefault("LEGACY_SECRET_KEY", "your-secret-key-here-change-in-production")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
-# The test client speaks plain HTTP; rate limits are switched on by the tests about them.
+# The tests speak plain HTTP (the test client, and servers they start on 127.0.0.1); rate limits
+# are switched on by the tests about them.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("THROTTLE_AUTH_RATE", "")
 os.environ.setdefault("THROTTLE_WRITE_RATE", "")
 

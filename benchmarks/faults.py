@@ -156,13 +156,17 @@ def database_hangs(environment, token):
 def prepared_cluster():
     """A running throwaway cluster with a migrated database; (cluster, environment, token)."""
     cluster = PostgresCluster()
-    environment = production_environment(
-        cluster.create_database(),
-        DATABASE_CONNECT_TIMEOUT=str(CONNECT_TIMEOUT),
-        TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
-    )
-    manage(environment, "migrate")
-    return cluster, environment, create_operator(environment)
+    try:
+        environment = production_environment(
+            cluster.create_database(),
+            DATABASE_CONNECT_TIMEOUT=str(CONNECT_TIMEOUT),
+            TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        )
+        manage(environment, "migrate")
+        return cluster, environment, create_operator(environment)
+    except BaseException:
+        cluster.destroy()
+        raise
 
 
 def summary(answers):

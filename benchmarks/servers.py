@@ -51,19 +51,23 @@ class PostgresCluster:
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres")
             self.as_owner = ["runuser", "-u", "postgres", "--"]
-        self._run(
-            postgres_bin("initdb"),
-            "-D",
-            self.data,
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        )
-        self.start()
+        try:
+            self._run(
+                postgres_bin("initdb"),
+                "-D",
+                self.data,
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            )
+            self.start()
+        except BaseException:
+            self.destroy()
+            raise
 
     def _run(self, *command):
         subprocess.run(
@@ -216,7 +220,11 @@ class AppServer:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        self._wait_until_serving()
+        try:
+            self._wait_until_serving()
+        except BaseException:
+            self.stop()
+            raise
 
     def _wait_until_serving(self, timeout=30):
         deadline = time.monotonic() + timeout

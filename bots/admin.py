@@ -52,7 +52,7 @@ def bot_link(row):
 
 
 class BotForm(forms.ModelForm):
-    """The legacy API's rules for a bot's settings (BotCreate)."""
+    """A bot's settings; Bot.clean() holds the legacy API's rules for them."""
 
     class Meta:
         model = Bot
@@ -67,20 +67,6 @@ class BotForm(forms.ModelForm):
             "infinite_loop",
             "config",
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in ("quantity", "buy_price", "sell_price"):
-            value = cleaned.get(name)
-            if value is not None and value <= 0:
-                self.add_error(name, "Must be greater than 0.")
-        trailing = cleaned.get("trailing_percent")
-        if trailing is not None and not 0.1 <= trailing <= 3.0:
-            self.add_error("trailing_percent", "Must be between 0.1 and 3.0.")
-        buy, sell = cleaned.get("buy_price"), cleaned.get("sell_price")
-        if buy and sell and buy > 0 and sell <= buy:
-            self.add_error("sell_price", "The sell price must be greater than the buy price.")
-        return cleaned
 
 
 @admin.register(Bot)

@@ -1,5 +1,6 @@
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from scalper.legacy.constraints import LegacyIndex
@@ -67,6 +68,32 @@ class Bot(TimestampedModel):
 
     def __str__(self):
         return f"{self.ticker} on {self.get_exchange_display()}"
+
+    @staticmethod
+    def sell_price_error(buy_price, sell_price):
+        """Why these prices cannot be a bot's, or None: a bot sells above the price it buys at."""
+        if buy_price is not None and sell_price is not None and sell_price <= buy_price:
+            return f"Must be greater than buy_price ({buy_price})."
+        return None
+
+    def clean(self):
+        """The legacy API's rules for a bot's settings (its BotCreate schema).
+
+        Rows written by scripts may break them; they are checked when settings are changed.
+        """
+        errors = {}
+        for name in ("quantity", "buy_price", "sell_price"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                errors[name] = "Must be greater than 0."
+        if self.trailing_percent is not None and not 0.1 <= self.trailing_percent <= 3.0:
+            errors["trailing_percent"] = "Must be between 0.1 and 3.0."
+        if "buy_price" not in errors and "sell_price" not in errors:
+            sell_price_error = self.sell_price_error(self.buy_price, self.sell_price)
+            if sell_price_error:
+                errors["sell_price"] = sell_price_error
+        if errors:
+            raise ValidationError(errors)
 
 
 class ActivityLog(models.Model):

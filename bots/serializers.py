@@ -91,10 +91,9 @@ class BotWriteSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         buy_price = attrs.get("buy_price", getattr(self.instance, "buy_price", None))
         sell_price = attrs.get("sell_price", getattr(self.instance, "sell_price", None))
-        if sell_price <= buy_price:
-            raise serializers.ValidationError(
-                {"sell_price": [f"Must be greater than buy_price ({buy_price})."]}
-            )
+        sell_price_error = Bot.sell_price_error(buy_price, sell_price)
+        if sell_price_error:
+            raise serializers.ValidationError({"sell_price": [sell_price_error]})
         return attrs
 
     def to_representation(self, bot):

@@ -207,24 +207,3 @@ def test_an_enum_value_the_database_does_not_know_is_a_validation_error():
 def test_alembic_version_is_read_only():
     with pytest.raises(TypeError, match="read-only"):
         AlembicVersion(version_num="abc").save()
-
-
-def test_a_bot_knows_the_rules_of_its_settings():
-    bot = Bot(
-        ticker="ETH/USDT",
-        exchange=Exchange.BINANCE,
-        first_order="BUY",
-        quantity=0,
-        buy_price=2500,
-        sell_price=2500,
-        trailing_percent=5.0,
-    )
-
-    with pytest.raises(ValidationError) as error:
-        bot.clean()
-
-    assert error.value.message_dict == {
-        "quantity": ["Must be greater than 0."],
-        "trailing_percent": ["Must be between 0.1 and 3.0."],
-        "sell_price": ["Must be greater than buy_price (2500)."],
-    }

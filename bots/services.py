@@ -5,8 +5,8 @@ State changes lock the bot row first (`select_for_update`), so concurrent start/
 requests on one bot are serialised instead of overwriting each other from stale reads.
 """
 
-from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from bots.models import ActivityLog, Bot, BotStatus, LogLevel
@@ -105,20 +105,25 @@ def delete_bot(bot):
     )
 
 
+# Written once rather than built by the ORM: compiling the aggregate costs about as much as
+# running it, and this summary is polled by the dashboard.
+BOT_STATISTICS_SQL = f"""
+    SELECT count(id), count(id) FILTER (WHERE status = %s), sum(pnl), sum(total_trades)
+    FROM {Bot._meta.db_table}
+"""
+
+
 def bot_statistics():
     """Counts and sums over every bot, in one query."""
-    totals = Bot.objects.aggregate(
-        total_bots=Count("id"),
-        active_bots=Count("id", filter=Q(status=BotStatus.ACTIVE)),
-        total_pnl=Sum("pnl"),
-        total_trades=Sum("total_trades"),
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(BOT_STATISTICS_SQL, [BotStatus.ACTIVE.value])
+        total_bots, active_bots, total_pnl, total_trades = cursor.fetchone()
     return {
-        "total_bots": totals["total_bots"],
-        "active_bots": totals["active_bots"],
-        "stopped_bots": totals["total_bots"] - totals["active_bots"],
-        "total_pnl": totals["total_pnl"] or 0.0,
-        "total_trades": totals["total_trades"] or 0,
+        "total_bots": total_bots,
+        "active_bots": active_bots,
+        "stopped_bots": total_bots - active_bots,
+        "total_pnl": total_pnl or 0.0,
+        "total_trades": total_trades or 0,
     }
 
 

@@ -239,11 +239,11 @@ COINDCX_TIMEOUT_SECONDS = config("COINDCX_TIMEOUT_SECONDS", default=5.0, cast=fl
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "scalper.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["scalper.api.filters.FilterBackend"],
     # The API speaks JSON, as the legacy one did: no form or multipart parsing to attack.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # orjson encodes a page of 1000 rows several times faster than the json module.

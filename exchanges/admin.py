@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 
-from exchanges import encryption
+from exchanges import encryption, services
 from exchanges.models import ExchangeCredentials
 
 # Form field -> the column that stores it encrypted.
@@ -30,10 +30,6 @@ def secret_field(label):
         max_length=200,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
-
-
-def network_name(is_testnet):
-    return "testnet" if is_testnet else "mainnet"
 
 
 class ExchangeCredentialsForm(forms.ModelForm):
@@ -82,19 +78,22 @@ class ExchangeCredentialsForm(forms.ModelForm):
         return cleaned
 
     def check_single_active(self, cleaned):
-        """As the legacy API: one active row per exchange and network."""
+        """As the API: one active row per exchange and network.
+
+        The admin saves inside the transaction that validates the form, so the service's lock
+        holds until this row is saved.
+        """
         exchange = cleaned.get("exchange", self.instance.exchange)
         if not (cleaned.get("is_active") and exchange):
             return
-        is_testnet = cleaned.get("is_testnet")
-        others = ExchangeCredentials.objects.filter(
-            exchange=exchange, is_testnet=is_testnet, is_active=True
-        ).exclude(pk=self.instance.pk)
-        if others.exists():
-            raise ValidationError(
-                f"Active credentials already exist for {exchange} ({network_name(is_testnet)}): "
-                "deactivate them first, or save these as inactive."
+        try:
+            services.refuse_second_active(
+                exchange, cleaned.get("is_testnet"), exchange, exclude_pk=self.instance.pk
             )
+        except services.DuplicateActiveCredentials as error:
+            raise ValidationError(
+                f"{error.detail}: deactivate them first, or save these as inactive."
+            ) from None
 
     def encrypt_secrets(self, cleaned):
         for name, column in SECRET_COLUMNS.items():
@@ -199,7 +198,7 @@ class ExchangeCredentialsAdmin(admin.ModelAdmin):
 
     @admin.display(description="network", ordering="is_testnet")
     def network(self, credentials):
-        return network_name(credentials.is_testnet)
+        return services.network(credentials.is_testnet)
 
     @admin.display(description="stored secrets")
     def stored_secrets(self, credentials):

@@ -63,7 +63,11 @@ def _lock_network(exchange, is_testnet):
             )
 
 
-def _refuse_second_active(exchange, is_testnet, shown_exchange, exclude_pk=None):
+def refuse_second_active(exchange, is_testnet, shown_exchange, exclude_pk=None):
+    """Raise DuplicateActiveCredentials if another row is active on this exchange and network.
+
+    Call it inside the transaction that saves the row: the lock it takes lasts until then.
+    """
     _lock_network(exchange, is_testnet)
     active = ExchangeCredentials.objects.filter(
         exchange=exchange, is_testnet=is_testnet, is_active=True
@@ -96,7 +100,7 @@ def create_credentials(*, exchange, api_key, secret_key, passphrase=None, **fiel
     fields.setdefault("is_testnet", True)
     fields.setdefault("is_active", True)
     if fields["is_active"]:
-        _refuse_second_active(stored_exchange, fields["is_testnet"], shown_exchange=exchange)
+        refuse_second_active(stored_exchange, fields["is_testnet"], shown_exchange=exchange)
     return ExchangeCredentials.objects.create(
         exchange=stored_exchange,
         is_validated=False,
@@ -114,7 +118,7 @@ def update_credentials(credentials, **changes):
     is_testnet = changes.get("is_testnet", credentials.is_testnet)
     activates = is_active and (not credentials.is_active or is_testnet != credentials.is_testnet)
     if activates:
-        _refuse_second_active(
+        refuse_second_active(
             credentials.exchange, is_testnet, credentials.exchange, exclude_pk=credentials.pk
         )
     changes.update(_encrypted(secrets))
@@ -130,7 +134,7 @@ def update_credentials(credentials, **changes):
 def toggle_credentials(credentials):
     credentials = _locked(credentials)
     if not credentials.is_active:
-        _refuse_second_active(
+        refuse_second_active(
             credentials.exchange,
             credentials.is_testnet,
             credentials.exchange,

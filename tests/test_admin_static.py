@@ -3,21 +3,14 @@
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
 
+from benchmarks.servers import AppServer
 from tests.databases import PROJECT_DIR
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -40,32 +33,8 @@ def production_server(tmp_path_factory):
         check=True,
         timeout=120,
     )
-    port = free_port()
-    log = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
-    with log.open("w") as stderr:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "scalper.wsgi"],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(f"{url}/admin/login/", timeout=1)
-                break
-            except requests.ConnectionError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    message = f"gunicorn did not start: {log.read_text()}"
-                    raise AssertionError(message) from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with AppServer(env, workers=1) as server:
+        yield server.base_url
 
 
 def test_the_admin_css_is_served_from_collectstatic_output_with_debug_off(production_server):

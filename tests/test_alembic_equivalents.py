@@ -6,16 +6,15 @@ project, never in the repository.
 """
 
 import subprocess
-import sys
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
-from tests.databases import PROJECT_DIR
+from benchmarks.servers import AppServer
 from tests.project_copies import add_model_field, copy_project, write_migration
 from tests.test_baseline import fingerprint, legacy_rows
-from tests.test_quickstart import free_port, get_json
+from tests.test_quickstart import get_json
 
 
 @pytest.fixture
@@ -256,20 +255,9 @@ def test_a_pg_dump_backup_restores_the_legacy_database_exactly(
 
 def test_the_production_server_is_gunicorn(scratch_db):
     manage(scratch_db, "migrate")
-    port = free_port()
     env = scratch_db.manage_environment({"ALLOWED_HOSTS": "127.0.0.1"})
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "scalper.wsgi", "--bind", f"127.0.0.1:{port}"],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        status, body = get_json(f"http://127.0.0.1:{port}/health")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with AppServer(env, workers=1) as server:
+        status, body = get_json(f"{server.base_url}/health")
 
     assert status == 200
     assert body == {"status": "healthy", "version": "1.0.0", "database": "ok"}

@@ -7,16 +7,13 @@ compared with what plain SQL reads from the same database.
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from datetime import UTC
 
 import pytest
 import requests
 
-from tests.databases import PROJECT_DIR, ScratchDatabase
+from benchmarks.servers import AppServer
+from tests.databases import ScratchDatabase
 
 EXCHANGE_DISPLAY = {
     "COINDCX_F": "CoinDCX F",
@@ -33,16 +30,9 @@ BOT_WITH_SELL_BELOW_BUY = "5195c9b6-fe0d-4b5f-b4b1-b9925bc6f177"
 BOT_WITHOUT_STATUS = "ebc23d5d-29aa-441d-ab00-2115bc787ae9"
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class LegacyServer:
+class LegacyServer(AppServer):
     def __init__(self, database, token, static_root):
         self.database = database
-        self.port = free_port()
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Token {token}"
         environment = {
@@ -53,36 +43,13 @@ class LegacyServer:
             "ALLOWED_HOSTS": "127.0.0.1",
             "STATIC_ROOT": str(static_root),
         }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "scalper.wsgi", "--workers", "1"]
-            + ["--bind", f"127.0.0.1:{self.port}"],
-            cwd=PROJECT_DIR,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self._wait_until_healthy()
-
-    def _wait_until_healthy(self, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url("/health"), timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("gunicorn did not answer /health in time")
+        super().__init__(environment, workers=1)
 
     def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.base_url}{path}"
 
     def request(self, method, path, **kwargs):
         return self.session.request(method, self.url(path), timeout=10, **kwargs)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -108,11 +75,8 @@ def legacy_api(django_db_blocker, tmp_path_factory):
                 "--noinput",
                 env={"DEBUG": "false", "STATIC_ROOT": str(static_root)},
             )
-            server = LegacyServer(database, token, static_root)
-            try:
+            with LegacyServer(database, token, static_root) as server:
                 yield server
-            finally:
-                server.stop()
         finally:
             database.drop()
 

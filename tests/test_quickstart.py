@@ -2,12 +2,12 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
+from benchmarks.servers import free_port
 from tests.databases import PROJECT_DIR
 
 
@@ -25,12 +25,6 @@ def manage(*args, env, timeout=60):
         text=True,
         timeout=timeout,
     )
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get_json(url, timeout=10):

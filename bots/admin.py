@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 
 from bots import services
 from bots.models import ActivityLog, Bot, BotStatus, TelegramConnection, Trade
-from scalper.paginators import EstimatedCountPaginator
+from scalper.paginators import LargeTableAdmin
 
 # How many activity log rows a bot's page shows; the rest is one click away.
 RECENT_ACTIVITY_ROWS = 10
@@ -241,29 +241,30 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class BotRowsAdmin(LargeTableAdmin, ReadOnlyAdmin):
+    """Rows that name their bot by id only (no foreign key): shown with the bot's ticker."""
+
+    def get_queryset(self, request):
+        return with_bot_ticker(super().get_queryset(request))
+
+    @admin.display(description="bot")
+    def bot(self, row):
+        return bot_link(row)
+
+
 @admin.register(ActivityLog)
-class ActivityLogAdmin(ReadOnlyAdmin):
+class ActivityLogAdmin(BotRowsAdmin):
     list_display = ("timestamp", "level", "message", "bot")
     # No date_hierarchy: it runs SELECT DISTINCT date_trunc(...) over the whole table on every
     # page load. The date filter below only adds a range condition on the indexed column.
     list_filter = ("level", "timestamp")
     search_fields = ("message",)
     ordering = ("-timestamp",)
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
     fields = ("id", "timestamp", "level", "message", "bot", "bot_id", "extra_data")
-
-    def get_queryset(self, request):
-        return with_bot_ticker(super().get_queryset(request))
-
-    @admin.display(description="bot")
-    def bot(self, log):
-        return bot_link(log)
 
 
 @admin.register(Trade)
-class TradeAdmin(ReadOnlyAdmin):
+class TradeAdmin(BotRowsAdmin):
     list_display = (
         "executed_at",
         "symbol",
@@ -280,9 +281,6 @@ class TradeAdmin(ReadOnlyAdmin):
     search_fields = ("symbol", "exchange_order_id")
     date_hierarchy = "executed_at"
     ordering = ("-executed_at",)
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
     fields = (
         "id",
         "bot",
@@ -298,13 +296,6 @@ class TradeAdmin(ReadOnlyAdmin):
         "executed_at",
         "extra_data",
     )
-
-    def get_queryset(self, request):
-        return with_bot_ticker(super().get_queryset(request))
-
-    @admin.display(description="bot")
-    def bot(self, trade):
-        return bot_link(trade)
 
 
 @admin.register(TelegramConnection)

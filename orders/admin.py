@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from orders.models import Order
-from scalper.paginators import EstimatedCountPaginator
+from scalper.paginators import LargeTableAdmin
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(LargeTableAdmin):
     list_display = (
         "created_at",
         "ticker",
@@ -33,9 +33,6 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("ticker", "exchange_order_id")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
     fieldsets = (
         (
             None,

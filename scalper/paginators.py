@@ -1,6 +1,6 @@
-"""A paginator for admin lists of tables that grow to millions of rows (activity logs, trades,
-orders)."""
+"""Admin lists of tables that grow to millions of rows (activity logs, trades, orders)."""
 
+from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -40,3 +40,12 @@ class EstimatedCountPaginator(Paginator):
             )
             row = cursor.fetchone()
         return row[0] if row else None
+
+
+class LargeTableAdmin(admin.ModelAdmin):
+    """A changelist that runs no `COUNT(*)` over the whole table: estimated page numbers, no
+    total count next to a filtered count, no counts beside the filters."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER

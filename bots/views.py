@@ -198,7 +198,9 @@ class BotViewSet(
 
 
 class ActivityLogPagination(SkipLimitPagination):
+    # The dashboard asks for 1000; a page never holds more (the table grows without bound).
     default_limit = 1000
+    max_limit = 1000
 
 
 @extend_schema_view(
@@ -281,6 +283,11 @@ class ActivityLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
 # ---------------------------------------------------------------------------------------------
 
 
+class TradePagination(SkipLimitPagination):
+    # Not a legacy endpoint, and a big table: a page holds at most 1000 trades.
+    max_limit = 1000
+
+
 @extend_schema_view(
     list=extend_schema(responses={200: TradeSerializer, **error_responses(400, 401)}),
     retrieve=extend_schema(
@@ -297,7 +304,7 @@ class TradeViewSet(viewsets.ReadOnlyModelViewSet):
     # Any id reaches the view (and gets a JSON 404), not only ids without a dot.
     lookup_value_regex = "[^/]+"
     filterset_class = TradeFilter
-    pagination_class = SkipLimitPagination
+    pagination_class = TradePagination
 
     def get_object(self):
         try:

@@ -33,6 +33,8 @@ ORDER_NOT_FOUND = OpenApiResponse(ERROR, description="Order not found (also for 
 class LimitPagination(SkipLimitPagination):
     """`limit` only (default 100, at most 1000): the legacy order lists had no `skip`."""
 
+    max_limit = 1000
+
     def paginate_queryset(self, queryset, request, view=None):
         return list(
             queryset[: bounded_int(request, "limit", self.default_limit, 0, self.max_limit)]

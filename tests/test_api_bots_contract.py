@@ -188,3 +188,22 @@ def test_every_endpoint_documents_its_401_and_each_path_with_an_id_its_404(docum
 
     assert "401" in responses
     assert ("404" in responses) == ("{bot_id}" in path)
+
+
+def page_bounds(document, path):
+    parameters = document["paths"][path]["get"]["parameters"]
+    return {
+        parameter["name"]: (parameter["schema"]["minimum"], parameter["schema"]["maximum"])
+        for parameter in parameters
+        if parameter["name"] in ("skip", "limit")
+    }
+
+
+def test_the_documented_skip_and_limit_bounds_are_the_enforced_ones(document):
+    bigint_max = 2**63 - 1
+
+    assert page_bounds(document, "/api/v1/bots/") == {
+        "skip": (0, bigint_max),
+        "limit": (0, bigint_max),
+    }
+    assert page_bounds(document, "/api/v1/logs/") == {"skip": (0, bigint_max), "limit": (0, 1000)}

@@ -134,7 +134,7 @@ def test_entries_are_filtered_by_bot(api_client):
         ("bot_id", "not-a-uuid"),
         ("bot_id", "123"),
         ("skip", "-1"),
-        ("skip", "10000001"),
+        ("skip", str(2**63)),
         ("limit", "-5"),
         ("limit", "1001"),
         ("limit", str(10**30)),
@@ -148,6 +148,16 @@ def test_a_bad_filter_or_page_parameter_is_a_400_naming_it(api_client, parameter
 
     assert response.status_code == 400
     assert response.json()["detail"].startswith(f"{parameter}: ")
+
+
+def test_skip_may_be_anything_up_to_the_bigint_maximum(api_client):
+    make_logs(3)
+
+    far = api_client.get("/api/v1/logs/", {"skip": 10_000_001})
+    farthest = api_client.get("/api/v1/logs/", {"skip": 2**63 - 1, "limit": 1000})
+
+    assert (far.status_code, far.json()) == (200, [])
+    assert (farthest.status_code, farthest.json()) == (200, [])
 
 
 def test_listing_runs_the_same_queries_for_one_entry_and_for_1000(api_client):

@@ -88,6 +88,18 @@ def test_skip_and_limit_page_through_the_trades(api_client):
     assert ids(response) == [str(trades[1].id), str(trades[2].id)]
 
 
+def test_skip_may_be_anything_up_to_the_bigint_maximum_while_a_page_stays_at_most_1000(
+    api_client,
+):
+    TradeFactory()
+
+    farthest = api_client.get("/api/v1/trades/", {"skip": 2**63 - 1, "limit": 1000})
+    too_long = api_client.get("/api/v1/trades/", {"limit": 1001})
+
+    assert (farthest.status_code, farthest.json()) == (200, [])
+    assert too_long.status_code == 400
+
+
 def test_trades_are_filtered_by_bot_symbol_and_side(api_client):
     bot = BotFactory()
     wanted = TradeFactory(bot_id=bot.id, symbol="BTC/USDT", side="BUY")

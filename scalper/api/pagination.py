@@ -4,6 +4,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+# The largest OFFSET and LIMIT PostgreSQL takes (bigint); the legacy API answered 500 beyond it.
+BIGINT_MAX = 2**63 - 1
+
 
 def bounded_int(request, name, default, minimum, maximum):
     """Query parameter `name` as an int in [minimum, maximum], else a 400 naming it."""
@@ -20,9 +23,12 @@ def bounded_int(request, name, default, minimum, maximum):
 
 
 class SkipLimitPagination(BasePagination):
+    """The legacy bots list's paging: any `skip` and `limit` from 0 to PostgreSQL's bigint
+    maximum. Subclasses lower `max_limit` where a page must stay small."""
+
     default_limit = 100
-    max_limit = 1000
-    max_skip = 10_000_000
+    max_limit = BIGINT_MAX
+    max_skip = BIGINT_MAX
 
     def paginate_queryset(self, queryset, request, view=None):
         skip = bounded_int(request, "skip", 0, 0, self.max_skip)

@@ -95,12 +95,15 @@ def _locked(credentials):
 
 @transaction.atomic
 def create_credentials(*, exchange, api_key, secret_key, passphrase=None, **fields):
-    """Store new credentials; `exchange` is stored lower-case, as the legacy API did."""
+    """Store new credentials; `exchange` is stored lower-case, as the legacy API did.
+
+    Refused while active credentials exist on the exchange and network, even when the new ones
+    are inactive: the legacy API refused every create then.
+    """
     stored_exchange = exchange.lower()
     fields.setdefault("is_testnet", True)
     fields.setdefault("is_active", True)
-    if fields["is_active"]:
-        refuse_second_active(stored_exchange, fields["is_testnet"], shown_exchange=exchange)
+    refuse_second_active(stored_exchange, fields["is_testnet"], shown_exchange=exchange)
     return ExchangeCredentials.objects.create(
         exchange=stored_exchange,
         is_validated=False,

@@ -407,14 +407,30 @@ def test_the_same_exchange_on_the_other_network_is_accepted(api_client):
     assert response.status_code == 201
 
 
-def test_inactive_duplicates_are_accepted(api_client):
+def test_inactive_credentials_are_refused_too_while_active_ones_exist_as_in_legacy(api_client):
     ExchangeCredentialsFactory(exchange="coindcx", is_testnet=False, is_active=True)
 
     response = api_client.post(
         "/api/v1/credentials/", new_credentials(is_active=False), format="json"
     )
 
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Active credentials already exist for CoinDCX (mainnet)"}
+    assert ExchangeCredentials.objects.count() == 1
+
+
+@pytest.mark.parametrize("is_active", [True, False])
+def test_credentials_next_to_inactive_ones_are_accepted(api_client, is_active):
+    ExchangeCredentialsFactory.create_batch(
+        2, exchange="coindcx", is_testnet=False, is_active=False
+    )
+
+    response = api_client.post(
+        "/api/v1/credentials/", new_credentials(is_active=is_active), format="json"
+    )
+
     assert response.status_code == 201
+    assert ExchangeCredentials.objects.count() == 3
 
 
 def test_a_third_duplicate_is_a_400_not_a_500(api_client):

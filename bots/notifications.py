@@ -25,11 +25,6 @@ EMOJI = {
 }
 DEFAULT_EMOJI = "📬"
 
-# Telegram refuses longer message texts.
-MAX_MESSAGE_LENGTH = 4096
-# The longest emoji prefix ("ℹ️ ", "⚠️ ") a notification gets in front of its message.
-NOTIFICATION_PREFIX_LENGTH = 3
-
 
 class TelegramError(Exception):
     """Telegram was unreachable, too slow, or refused the call (`str()` says which)."""

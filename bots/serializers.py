@@ -15,7 +15,6 @@ from bots.models import (
     TelegramConnection,
     Trade,
 )
-from bots.notifications import MAX_MESSAGE_LENGTH, NOTIFICATION_PREFIX_LENGTH
 from scalper.api.fields import (
     DisplayChoiceField,
     PositiveFloatField,
@@ -275,10 +274,10 @@ class TelegramConnectionCodeSerializer(serializers.Serializer):
 
 
 class TelegramNotificationSerializer(serializers.Serializer):
+    # Any text, as legacy: what Telegram refuses (over 4096 characters with the emoji) is logged
+    # and the answer is 200 all the same.
     message = StrictCharField(
-        max_length=MAX_MESSAGE_LENGTH - NOTIFICATION_PREFIX_LENGTH,
-        trim_whitespace=False,
-        help_text="Markdown text; Telegram's limit, less the emoji put in front of it.",
+        allow_blank=True, trim_whitespace=False, help_text="Markdown text, sent as it is."
     )
     level = DisplayChoiceField(LogLevel.choices, default=LogLevel.INFO, allow_null=True)
 

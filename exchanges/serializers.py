@@ -73,8 +73,9 @@ class StrictTypesModelSerializer(serializers.ModelSerializer):
 class ExchangeCredentialsCreateSerializer(ShownAfterWrite, StrictTypesModelSerializer):
     """New credentials. At most one set may be active per exchange and network."""
 
-    api_key = SecretField()
-    secret_key = SecretField()
+    # Empty keys are accepted, as legacy (they are stored empty).
+    api_key = SecretField(allow_blank=True)
+    secret_key = SecretField(allow_blank=True)
     passphrase = SecretField(required=False, allow_null=True, allow_blank=True)
 
     class Meta:
@@ -115,8 +116,8 @@ class ExchangeCredentialsUpdateSerializer(ShownAfterWrite, StrictTypesModelSeria
     """Every field optional. `null` clears `label`, `description` and `passphrase`; the exchange
     cannot be changed. New keys reset the validation."""
 
-    api_key = SecretField(required=False)
-    secret_key = SecretField(required=False)
+    api_key = SecretField(required=False, allow_blank=True)
+    secret_key = SecretField(required=False, allow_blank=True)
     passphrase = SecretField(required=False, allow_null=True, allow_blank=True)
 
     class Meta:
@@ -150,8 +151,11 @@ class LtpQuerySerializer(serializers.Serializer):
     exchange = serializers.CharField(
         trim_whitespace=False, help_text="Exchange name as the bots show it, e.g. 'CoinDCX F'."
     )
+    # An empty ticker is read as legacy read it (key `{prefix}:`, so usually no data).
     ticker = serializers.CharField(
-        trim_whitespace=False, help_text="Trading pair, e.g. 'ETH/USDT' (or a base symbol)."
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Trading pair, e.g. 'ETH/USDT' (or a base symbol).",
     )
 
 

@@ -79,11 +79,19 @@ def refuse_second_active(exchange, is_testnet, shown_exchange, exclude_pk=None):
 
 
 def _encrypted(secrets):
-    """`{name}_encrypted` columns for the given plaintext secrets; empty becomes NULL."""
-    return {
-        f"{name}_encrypted": encryption.encrypt(value) if value else None
-        for name, value in secrets.items()
-    }
+    """`{name}_encrypted` columns for the given plaintext secrets.
+
+    An empty secret is stored as the legacy API stored it: NULL where the column allows it (the
+    passphrase), "" otherwise (the keys).
+    """
+    columns = {}
+    for name, value in secrets.items():
+        column = f"{name}_encrypted"
+        if value:
+            columns[column] = encryption.encrypt(value)
+        else:
+            columns[column] = None if ExchangeCredentials._meta.get_field(column).null else ""
+    return columns
 
 
 def _locked(credentials):

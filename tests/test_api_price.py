@@ -131,6 +131,18 @@ def test_a_ticker_without_data_answers_200_with_success_false(api_client, feed):
     }
 
 
+def test_an_empty_ticker_reads_the_bare_prefix_key_as_in_legacy(api_client, feed):
+    response = ltp(api_client, exchange="Binance", ticker="")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "success": False,
+        "message": "No data found for  on Binance",
+        "redis_key": "binance_spot:",
+        "data": {},
+    }
+
+
 @pytest.mark.parametrize("exchange", ["Kraken", "coindcx f", "CoinDCX"])
 def test_an_unknown_exchange_is_a_400(api_client, exchange):
     response = ltp(api_client, exchange=exchange, ticker="ETH/USDT")
@@ -145,7 +157,7 @@ def test_an_unknown_exchange_is_a_400(api_client, exchange):
         ({"ticker": "ETH/USDT"}, {"exchange"}),
         ({"exchange": "CoinDCX F"}, {"ticker"}),
         ({}, {"exchange", "ticker"}),
-        ({"exchange": "CoinDCX F", "ticker": ""}, {"ticker"}),
+        ({"exchange": "", "ticker": "ETH/USDT"}, {"exchange"}),
         ({"exchange": "CoinDCX F", "ticker": "ETH\x00"}, {"ticker"}),
     ],
 )

@@ -9,13 +9,14 @@ lock on that exchange and network first, so concurrent requests cannot both pass
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound
 
 from exchanges import adapters, encryption
 from exchanges.models import ExchangeCredentials
+from scalper.locks import transaction_lock
 
 SECRETS = ("api_key", "secret_key", "passphrase")
 REJECTED = "Validation failed - check your API keys"
@@ -49,26 +50,13 @@ def network(is_testnet):
     return "testnet" if is_testnet else "mainnet"
 
 
-def _lock_network(exchange, is_testnet):
-    """Serialise, until the transaction ends, the activations on one exchange and network.
-
-    A PostgreSQL advisory lock also covers rows that do not exist yet (a concurrent create),
-    which row locks cannot. SQLite (development only) serialises writers by itself.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                [f"exchange_credentials:{exchange}:{network(is_testnet)}"],
-            )
-
-
 def refuse_second_active(exchange, is_testnet, shown_exchange, exclude_pk=None):
     """Raise DuplicateActiveCredentials if another row is active on this exchange and network.
 
     Call it inside the transaction that saves the row: the lock it takes lasts until then.
     """
-    _lock_network(exchange, is_testnet)
+    # Serialises the activations on one exchange and network, a concurrent create included.
+    transaction_lock(f"exchange_credentials:{exchange}:{network(is_testnet)}")
     active = ExchangeCredentials.objects.filter(
         exchange=exchange, is_testnet=is_testnet, is_active=True
     ).exclude(pk=exclude_pk)

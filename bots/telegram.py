@@ -9,7 +9,7 @@
 Fixed legacy bugs: a chat that disconnected can connect again (its row is reused instead of
 colliding with the unique chat id); several active connections are allowed (`connection_status`
 reports the most recently connected one, `disconnect_all` ends them all); concurrent code requests
-share the single pending row instead of colliding on it; codes come from `secrets`.
+take turns instead of colliding on the single pending row; codes come from `secrets`.
 """
 
 import re
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from bots.models import TelegramConnection
 from bots.notifications import reply
+from scalper.locks import transaction_lock
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE = re.compile(r"[0-9]{6}")
@@ -98,23 +99,24 @@ def _unused_code(now):
             return code
 
 
+@transaction.atomic
 def generate_connection_code():
-    """The pending connection with a fresh code, replacing any earlier pending code.
+    """A new pending connection with a fresh code; earlier pending ones are deleted, as legacy
+    did (so each code comes with a new connection id).
 
-    The chat id "pending" is unique, so concurrent requests update the one pending row in turn
-    (the last code wins, as a second click on "Connect Telegram" would) instead of colliding.
+    The chat id "pending" is unique, so concurrent requests take turns under a lock (the last
+    code wins, as a second click on "Connect Telegram" would) instead of colliding on it.
     """
+    transaction_lock("telegram_connections:pending")
+    TelegramConnection.objects.filter(chat_id=TelegramConnection.PENDING_CHAT_ID).delete()
     now = timezone.now()
-    connection, _ = TelegramConnection.objects.update_or_create(
+    return TelegramConnection.objects.create(
         chat_id=TelegramConnection.PENDING_CHAT_ID,
-        defaults={
-            "connection_code": _unused_code(now),
-            "code_expires_at": now + CODE_LIFETIME,
-            "is_active": False,
-            "connected_at": now,
-        },
+        connection_code=_unused_code(now),
+        code_expires_at=now + CODE_LIFETIME,
+        is_active=False,
+        connected_at=now,
     )
-    return connection
 
 
 def connection_status():

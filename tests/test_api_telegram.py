@@ -54,6 +54,17 @@ def test_a_new_code_replaces_the_previous_one(api_client):
     ]
 
 
+def test_each_code_comes_with_a_new_pending_connection_as_in_legacy(api_client):
+    first = api_client.post("/api/v1/telegram/generate-code")
+    first_id = TelegramConnection.objects.get(chat_id=PENDING).id
+    second = api_client.post("/api/v1/telegram/generate-code")
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    [pending] = TelegramConnection.objects.filter(chat_id=PENDING)
+    assert pending.id != first_id
+    assert pending.connection_code == second.json()["connection_code"]
+
+
 def test_a_new_code_leaves_connected_chats_alone(api_client):
     connected = TelegramConnectionFactory(chat_id="1001", is_active=True)
 

@@ -42,12 +42,17 @@ def create_bot(**fields):
 @transaction.atomic
 def update_bot(bot, **changes):
     """Apply `changes` (only the columns named: the others, `config` included, keep their
-    stored value as it is)."""
+    stored value as it is).
+
+    As in legacy (SQLAlchemy writes only changed columns), values equal to the stored ones are
+    not written, so a change that changes nothing keeps `updated_at`; it is logged all the same.
+    """
     bot = _locked(bot)
-    for name, value in changes.items():
-        setattr(bot, name, value)
-    if changes:
-        bot.save(update_fields=changes)
+    changed = [name for name, value in changes.items() if getattr(bot, name) != value]
+    for name in changed:
+        setattr(bot, name, changes[name])
+    if changed:
+        bot.save(update_fields=changed)
     log_activity(
         LogLevel.INFO, f"Bot updated for {bot.ticker} on {bot.get_exchange_display()}", bot.id
     )

@@ -110,7 +110,11 @@ def create_credentials(*, exchange, api_key, secret_key, passphrase=None, **fiel
 
 @transaction.atomic
 def update_credentials(credentials, **changes):
-    """Apply `changes`; new secrets are encrypted and reset the validation, as legacy."""
+    """Apply `changes`; new secrets are encrypted and reset the validation, as legacy.
+
+    Values equal to the stored ones are not written (SQLAlchemy's behaviour), so a change that
+    changes nothing keeps `updated_at`.
+    """
     credentials = _locked(credentials)
     secrets = {name: changes.pop(name) for name in SECRETS if name in changes}
     is_active = changes.get("is_active", credentials.is_active)
@@ -123,9 +127,11 @@ def update_credentials(credentials, **changes):
     changes.update(_encrypted(secrets))
     if secrets:
         changes.update(is_validated=False, validation_error=None)
-    for name, value in changes.items():
-        setattr(credentials, name, value)
-    credentials.save()
+    changed = [name for name, value in changes.items() if getattr(credentials, name) != value]
+    for name in changed:
+        setattr(credentials, name, changes[name])
+    if changed:
+        credentials.save(update_fields=changed)
     return credentials
 
 

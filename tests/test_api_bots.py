@@ -453,6 +453,28 @@ def test_put_bumps_updated_at(api_client):
     assert response.json()["updated_at"] != "2025-01-01T00:00:00Z"
 
 
+def test_put_with_the_bots_current_values_keeps_updated_at_and_still_logs_as_in_legacy(
+    api_client,
+):
+    bot = BotFactory(
+        ticker="ETH/USDT",
+        exchange=Exchange.COINDCX_F,
+        trailing_percent=0.5,
+        infinite_loop=True,
+        updated_at=datetime(2025, 1, 1, tzinfo=UTC),
+    )
+    before = stored(bot)
+    # The frontend's edit form sends the full body, changed or not.
+    unchanged = {**NEW_BOT, "status": "ACTIVE"}
+
+    response = api_client.put(bot_url(bot), unchanged, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["updated_at"] == "2025-01-01T00:00:00Z"
+    assert stored(bot) == before
+    assert logs_of(bot) == [(LogLevel.INFO, "Bot updated for ETH/USDT on CoinDCX F")]
+
+
 def test_put_with_the_full_body_the_frontend_sends_replaces_every_field(api_client):
     bot = BotFactory()
     body = {**NEW_BOT, "ticker": "SOL/USDT", "exchange": "Binance", "trailing_percent": None}

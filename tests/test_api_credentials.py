@@ -270,6 +270,34 @@ def test_put_changes_only_the_fields_sent(api_client):
     assert (credentials.api_key_encrypted, credentials.secret_key_encrypted) == tokens
 
 
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"label": "Main", "is_active": True, "passphrase": None}],
+    ids=["empty", "current values"],
+)
+def test_put_that_changes_nothing_keeps_updated_at_as_in_legacy(api_client, body):
+    credentials = ExchangeCredentialsFactory(label="Main", updated_at=at(0))
+    before = ExchangeCredentials.objects.values().get(pk=credentials.pk)
+
+    response = api_client.put(f"/api/v1/credentials/{credentials.id}", body, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["updated_at"] == "2025-10-01T00:00:00Z"
+    assert ExchangeCredentials.objects.values().get(pk=credentials.pk) == before
+
+
+def test_put_that_changes_a_field_bumps_updated_at(api_client):
+    credentials = ExchangeCredentialsFactory(label="Main", updated_at=at(0))
+
+    response = api_client.put(
+        f"/api/v1/credentials/{credentials.id}", {"label": "Spare"}, format="json"
+    )
+
+    assert response.status_code == 200
+    credentials.refresh_from_db()
+    assert credentials.updated_at > at(0)
+
+
 def test_put_with_null_clears_the_label_and_the_description(api_client):
     credentials = ExchangeCredentialsFactory(label="Old", description="Old text")
 

@@ -1,36 +1,33 @@
-"""Order statistics, computed by the database in one query."""
+"""Order statistics, computed as the legacy API computed them."""
 
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from collections import Counter
 
-from orders.models import ACTIVE_STATUSES, Order, OrderStatus
+from orders.models import ACTIVE_STATUSES, OrderStatus
 
 
 def order_statistics(orders, window):
     """Counts and sums over the newest `window` orders of `orders`.
 
+    The legacy API fetched those rows newest first and summed the floats in Python in that order;
+    so does this (three columns per row, not whole orders), because a database's sum adds them in
+    another order and can differ in the last digits (7174.687700000001 for 7174.6877).
+
     `active_orders` counts PENDING, OPEN and PARTIALLY_FILLED, the same statuses as the
     per-bot active orders list (the legacy statistics left PENDING out, inconsistently).
     NULL commissions and volumes count as 0.
     """
-    newest = orders.order_by("-created_at").values("id")[:window]
-    totals = Order.objects.filter(id__in=newest).aggregate(
-        total_orders=Count("id"),
-        filled_orders=Count("id", filter=Q(status=OrderStatus.FILLED)),
-        cancelled_orders=Count("id", filter=Q(status=OrderStatus.CANCELLED)),
-        failed_orders=Count("id", filter=Q(status=OrderStatus.FAILED)),
-        active_orders=Count("id", filter=Q(status__in=ACTIVE_STATUSES)),
-        total_commission=Coalesce(Sum("commission"), Value(0.0)),
-        total_volume=Coalesce(Sum("quote_quantity"), Value(0.0)),
-    )
-    total = totals["total_orders"]
+    rows = orders.order_by("-created_at").values_list("status", "commission", "quote_quantity")
+    rows = list(rows[:window])
+    statuses = Counter(status for status, _, _ in rows)
+    total = len(rows)
+    filled = statuses[OrderStatus.FILLED]
     return {
         "total_orders": total,
-        "filled_orders": totals["filled_orders"],
-        "cancelled_orders": totals["cancelled_orders"],
-        "failed_orders": totals["failed_orders"],
-        "active_orders": totals["active_orders"],
-        "fill_rate": totals["filled_orders"] / total * 100 if total else 0.0,
-        "total_commission": totals["total_commission"],
-        "total_volume": totals["total_volume"],
+        "filled_orders": filled,
+        "cancelled_orders": statuses[OrderStatus.CANCELLED],
+        "failed_orders": statuses[OrderStatus.FAILED],
+        "active_orders": sum(statuses[status] for status in ACTIVE_STATUSES),
+        "fill_rate": filled / total * 100 if total else 0.0,
+        "total_commission": sum(commission for _, commission, _ in rows if commission),
+        "total_volume": sum(volume for _, _, volume in rows if volume),
     }

@@ -318,6 +318,38 @@ def test_a_bots_statistics_cover_its_newest_1000_orders(api_client):
     assert (response.json()["total_orders"], response.json()["filled_orders"]) == (1000, 0)
 
 
+# Oldest first. Summed newest first, as legacy summed them, they come to 0.6 and 4871.4701;
+# summed in the order they were written, to 0.6000000000000001 and 4871.4701000000005.
+COMMISSIONS = [0.1, 0.2, 0.3, None]
+VOLUMES = [1914.5889, 290.0337, 138.1872, 2528.6603]
+
+
+def write_orders_summed_differently_by_order(bot):
+    for minute, (commission, volume) in enumerate(zip(COMMISSIONS, VOLUMES, strict=True)):
+        OrderFactory(
+            bot=bot,
+            status="FILLED",
+            commission=commission,
+            quote_quantity=volume,
+            created_at=at(minute),
+        )
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/orders/bot/{bot}/statistics", "/api/v1/orders/statistics/summary"]
+)
+def test_statistics_sum_newest_first_in_floating_point_as_legacy_did(api_client, path):
+    bot = BotFactory()
+    write_orders_summed_differently_by_order(bot)
+
+    response = api_client.get(path.format(bot=bot.id))
+
+    assert (response.json()["total_commission"], response.json()["total_volume"]) == (
+        0.6,
+        4871.4701,
+    )
+
+
 def test_a_bots_history_is_newest_first_with_limit_and_status(api_client):
     bot = BotFactory()
     orders = [

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
 from drf_spectacular.views import (
     SpectacularJSONAPIView,
     SpectacularRedocView,
@@ -16,9 +17,19 @@ admin.site.index_title = "Bots, orders and exchange accounts"
 urlpatterns = [
     path("", views.root, name="root"),
     *both_spellings(r"^health", views.health, name="health"),
-    path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    # Served as application/json, as FastAPI served it (drf-spectacular's default is
+    # application/vnd.oai.openapi+json, still given to a client that asks for it).
+    path(
+        "api/v1/openapi.json",
+        SpectacularJSONAPIView.as_view(
+            renderer_classes=[OpenApiJsonRenderer2, OpenApiJsonRenderer]
+        ),
+        name="openapi",
+    ),
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs"),
     path("redoc", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
+    path("docs/", views.without_trailing_slash),
+    path("redoc/", views.without_trailing_slash),
     path("admin/", admin.site.urls),
     path("api/v1/", include("scalper.api.urls")),
 ]

@@ -599,13 +599,13 @@ def test_a_put_that_is_not_a_json_object_is_refused_and_saves_nothing(api_client
     assert stored(bot) == before
 
 
-def test_patch_is_not_part_of_the_api(api_client):
+def test_patch_is_not_part_of_the_api_and_is_a_405_with_fastapis_text(api_client):
     bot = BotFactory()
 
     response = api_client.patch(bot_url(bot), {"ticker": "BTC/USDT"}, format="json")
 
     assert response.status_code == 405
-    assert response.json()["detail"] == 'Method "PATCH" not allowed.'
+    assert response.json() == {"detail": "Method Not Allowed"}
 
 
 # --- delete ----------------------------------------------------------------------------------

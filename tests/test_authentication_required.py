@@ -17,8 +17,8 @@ PUBLIC_PATHS = (
     r"/",
     r"/health/?",
     r"/api/v1/openapi\.json",
-    r"/docs",
-    r"/redoc",
+    r"/docs/?",
+    r"/redoc/?",
     r"/api/v1/auth/token/?",
     r"/api/v1/telegram/webhook/?",
 )

@@ -167,12 +167,12 @@ def test_every_write_endpoint_refuses_an_oversized_body_with_413(api_client, ope
     assert unexpected == []
 
 
-def test_a_path_that_does_not_exist_is_a_json_404(api_client):
+def test_a_path_that_does_not_exist_is_a_json_404_with_fastapis_text(api_client):
     for path in ("/api/v1/no-such-thing", "/api/v1/credentials/0.5", "/nowhere"):
         response = api_client.get(path)
 
         assert response.status_code == 404, path
-        assert response.json() == {"detail": "Not found."}
+        assert response.json() == {"detail": "Not Found"}
 
 
 def test_a_request_for_an_unknown_host_is_a_json_400(anonymous_client):

@@ -24,11 +24,35 @@ def test_health_reports_a_reachable_database(anonymous_client, path):
     assert response.json() == {"status": "healthy", "version": "1.0.0", "database": "ok"}
 
 
-def test_the_openapi_document_is_public(anonymous_client):
+def test_the_openapi_document_is_public_and_served_as_json_as_fastapi_served_it(
+    anonymous_client,
+):
     response = anonymous_client.get("/api/v1/openapi.json")
 
     assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
     assert response.json()["info"]["title"] == "Scalper Bot API"
+
+
+def test_a_client_asking_for_the_openapi_media_type_still_gets_the_document(anonymous_client):
+    response = anonymous_client.get(
+        "/api/v1/openapi.json", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.oai.openapi+json"
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_a_documentation_page_with_a_trailing_slash_redirects_as_fastapi_did(
+    anonymous_client, page
+):
+    redirected = anonymous_client.get(f"{page}/")
+    with_query = anonymous_client.get(f"{page}/", {"v": "1"})
+
+    assert (redirected.status_code, redirected["Location"]) == (307, page)
+    assert (with_query.status_code, with_query["Location"]) == (307, f"{page}?v=1")
+    assert anonymous_client.get(page).status_code == 200
 
 
 @pytest.mark.django_db

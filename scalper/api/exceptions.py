@@ -9,14 +9,18 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
+from django.http import Http404
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
 
 DATABASE_UNAVAILABLE = "The database is unavailable. Try again in a moment."
+# FastAPI's (Starlette's) texts for a path or a method it has no route for.
+NOT_FOUND = "Not Found"
+METHOD_NOT_ALLOWED = "Method Not Allowed"
 
 
 def _messages(errors, prefix=""):
@@ -79,6 +83,11 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, ValidationError):
         response.data = {"detail": summarize(exc.detail), "errors": exc.detail}
+    elif isinstance(exc, MethodNotAllowed):
+        response.data = {"detail": METHOD_NOT_ALLOWED}
+    elif isinstance(exc, Http404):
+        # No view gave a text of its own ("Bot not found"): the text of an unknown path.
+        response.data = {"detail": NOT_FOUND}
     elif not (isinstance(response.data, dict) and isinstance(response.data.get("detail"), str)):
         response.data = {"detail": summarize(response.data)}
     return response

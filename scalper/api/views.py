@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -10,6 +10,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from scalper.api.exceptions import NOT_FOUND
 from scalper.api.throttling import LoginRateThrottle
 
 
@@ -79,6 +80,14 @@ def health(request):
     return Response({"status": "healthy", "version": settings.API_VERSION, "database": "ok"})
 
 
+def without_trailing_slash(request):
+    """`/docs/`, `/redoc/`: redirected (307, query kept) to the path without the slash, as FastAPI
+    did for its documentation pages."""
+    query = request.META.get("QUERY_STRING")
+    location = request.path.removesuffix("/") + (f"?{query}" if query else "")
+    return HttpResponseRedirect(location, preserve_request=True)
+
+
 class ThrottledObtainAuthToken(ObtainAuthToken):
     """`POST /api/v1/auth/token`: username and password for a token, a few tries per address."""
 
@@ -86,7 +95,8 @@ class ThrottledObtainAuthToken(ObtainAuthToken):
 
 
 # Django's error pages, for requests no DRF view answered (an unknown path, a bad Host header, an
-# unhandled exception): JSON with a `detail`, like every other error of the API.
+# unhandled exception): JSON with a `detail`, like every other error of the API. An unknown path
+# says what FastAPI said.
 
 
 def bad_request(request, exception):
@@ -98,7 +108,7 @@ def permission_denied(request, exception):
 
 
 def not_found(request, exception):
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return JsonResponse({"detail": NOT_FOUND}, status=404)
 
 
 def server_error(request):

@@ -14,11 +14,15 @@ What it does, all on this machine and cleaned up afterwards:
    gunicorn's sync worker closes each one) and prints requests/s, p50 and p99 latency. The
    requests go in `--rounds` alternating batches (API, floor, API, ...), so that both servers see
    the same share of whatever else the machine is doing. For scale it also measures the app's
-   `/health` (no authentication, `SELECT 1`): the cost of Django, DRF and gunicorn alone.
+   `/health` (no authentication, one query) and, in the statistics summary's rounds, "DRF"
+   (benchmarks/framework_app.py: a DRF view answering a constant, with no middleware,
+   authentication or database): what Django, DRF and gunicorn cost before any endpoint's work.
+   The last column is the floor's requests/s over each server's.
 
 gunicorn: `--workers 1 --worker-class sync`, no access log. The app runs with the production
 settings (DEBUG off, persistent database connections: DATABASE_CONN_MAX_AGE=60 with health
-checks; `--pool` uses DATABASE_POOL=true instead) and authenticates every request with a token.
+checks and prepared statements; `--pool` uses DATABASE_POOL=true instead) and authenticates
+every request with a token.
 """
 
 import argparse
@@ -50,6 +54,9 @@ ENDPOINTS = [
 # For scale: the app's cheapest endpoint (no authentication, `SELECT 1`), i.e. what Django, DRF
 # and gunicorn cost before an endpoint does any work.
 REFERENCE = "/health"
+# Also served, in the same rounds, by benchmarks/framework_app.py: a DRF view answering a constant
+# with no middleware, authentication or database, i.e. what no endpoint's code can win back.
+FRAMEWORK_PATH = "/api/v1/bots/statistics/summary"
 # Each batch of requests stops after this many seconds even if not all were sent.
 MAX_SECONDS_PER_BATCH = 60
 
@@ -245,6 +252,9 @@ def main():
         floor = stack.enter_context(
             gunicorn("benchmarks.floor_app:application", {**environment, "FLOOR_DATABASE_URL": url})
         )
+        framework = stack.enter_context(
+            gunicorn("benchmarks.framework_app:application", environment)
+        )
         servers = {"API": (api, {"Authorization": f"Token {token}"}), "floor": (floor, {})}
 
         for path in ENDPOINTS:
@@ -259,27 +269,29 @@ def main():
             f"database connections: {'pool' if options.pool else 'persistent (CONN_MAX_AGE)'}"
         )
         print(
-            f"{'endpoint':34} {'server':6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-            f"{'floor/API':>9}"
+            f"{'endpoint':34} {'server':6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor/it':>9}"
         )
         batch = max(1, options.requests // options.rounds)
         for path in ENDPOINTS:
-            elapsed = dict.fromkeys(servers, 0.0)
-            latencies = {name: [] for name in servers}
-            for port, headers in servers.values():
+            servers_here = dict(servers)
+            if path == FRAMEWORK_PATH:
+                servers_here["DRF"] = (framework, {})
+            elapsed = dict.fromkeys(servers_here, 0.0)
+            latencies = {name: [] for name in servers_here}
+            for port, headers in servers_here.values():
                 for _ in range(options.warmup):
                     get(port, path, headers)
             for _ in range(options.rounds):
-                for name, (port, headers) in servers.items():
+                for name, (port, headers) in servers_here.items():
                     seconds, batch_latencies = send(port, path, headers, batch, options.concurrency)
                     elapsed[name] += seconds
                     latencies[name] += batch_latencies
-            results = {name: summary(elapsed[name], latencies[name]) for name in servers}
-            ratio = results["floor"]["rps"] / results["API"]["rps"]
+            results = {name: summary(elapsed[name], latencies[name]) for name in servers_here}
             for name, result in results.items():
+                ratio = results["floor"]["rps"] / result["rps"]
                 print(
                     f"{path:34} {name:6} {result['rps']:8.0f} {result['p50'] * 1000:8.2f} "
-                    f"{result['p99'] * 1000:8.2f} " + (f"{ratio:8.2f}x" if name == "API" else "")
+                    f"{result['p99'] * 1000:8.2f} " + (f"{ratio:8.2f}x" if name != "floor" else "")
                 )
 
         for _ in range(options.warmup):

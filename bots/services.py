@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bots.models import ActivityLog, Bot, BotStatus, LogLevel
 from bots.notifications import notify
+from scalper.writes import save_changed_fields
 
 
 def log_activity(level, message, bot_id=None):
@@ -44,15 +45,11 @@ def update_bot(bot, **changes):
     """Apply `changes` (only the columns named: the others, `config` included, keep their
     stored value as it is).
 
-    As in legacy (SQLAlchemy writes only changed columns), values equal to the stored ones are
-    not written, so a change that changes nothing keeps `updated_at`; it is logged all the same.
+    Values equal to the stored ones are not written, as in legacy, so a change that changes
+    nothing keeps `updated_at`; it is logged all the same.
     """
     bot = _locked(bot)
-    changed = [name for name, value in changes.items() if getattr(bot, name) != value]
-    for name in changed:
-        setattr(bot, name, changes[name])
-    if changed:
-        bot.save(update_fields=changed)
+    save_changed_fields(bot, changes)
     log_activity(
         LogLevel.INFO, f"Bot updated for {bot.ticker} on {bot.get_exchange_display()}", bot.id
     )

@@ -17,6 +17,7 @@ from rest_framework.exceptions import APIException, NotFound
 from exchanges import adapters, encryption
 from exchanges.models import ExchangeCredentials
 from scalper.locks import transaction_lock
+from scalper.writes import save_changed_fields
 
 SECRETS = ("api_key", "secret_key", "passphrase")
 REJECTED = "Validation failed - check your API keys"
@@ -112,8 +113,8 @@ def create_credentials(*, exchange, api_key, secret_key, passphrase=None, **fiel
 def update_credentials(credentials, **changes):
     """Apply `changes`; new secrets are encrypted and reset the validation, as legacy.
 
-    Values equal to the stored ones are not written (SQLAlchemy's behaviour), so a change that
-    changes nothing keeps `updated_at`.
+    Values equal to the stored ones are not written, as in legacy, so a change that changes
+    nothing keeps `updated_at`.
     """
     credentials = _locked(credentials)
     secrets = {name: changes.pop(name) for name in SECRETS if name in changes}
@@ -127,11 +128,7 @@ def update_credentials(credentials, **changes):
     changes.update(_encrypted(secrets))
     if secrets:
         changes.update(is_validated=False, validation_error=None)
-    changed = [name for name, value in changes.items() if getattr(credentials, name) != value]
-    for name in changed:
-        setattr(credentials, name, changes[name])
-    if changed:
-        credentials.save(update_fields=changed)
+    save_changed_fields(credentials, changes)
     return credentials
 
 

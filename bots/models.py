@@ -1,7 +1,9 @@
 import uuid
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 
 from scalper.legacy.constraints import LegacyIndex
 from scalper.legacy.fields import CreatedAtField, EnumField, LegacyJSONField, UpdatedAtField
@@ -112,6 +114,11 @@ class ActivityLog(models.Model):
             LegacyIndex(fields=["id"], name="ix_activity_logs_id"),
             LegacyIndex(fields=["level"], name="ix_activity_logs_level"),
             LegacyIndex(fields=["timestamp"], name="ix_activity_logs_timestamp"),
+            # Later migrations (bots 0002, 0003): a bot's newest logs, and the admin's search.
+            LegacyIndex(fields=["bot_id", "timestamp"], name="ix_activity_logs_bot_id_timestamp"),
+            GinIndex(
+                OpClass(Upper("message"), name="gin_trgm_ops"), name="ix_activity_logs_message_trgm"
+            ),
         ]
 
     def __str__(self):

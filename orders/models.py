@@ -86,6 +86,9 @@ class Order(TimestampedModel):
             LegacyIndex(fields=["side"], name="ix_orders_side"),
             LegacyIndex(fields=["status"], name="ix_orders_status"),
             LegacyIndex(fields=["ticker"], name="ix_orders_ticker"),
+            # Later migration (orders 0002): a bot's orders, by status and newest first.
+            LegacyIndex(fields=["bot", "status"], name="ix_orders_bot_id_status"),
+            LegacyIndex(fields=["bot", "created_at"], name="ix_orders_bot_id_created_at"),
         ]
         constraints = [ForeignKeyConstraint(field="bot", name="orders_bot_id_fkey")]
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # PostgreSQL index expressions with an operator class (the trigram index on log messages).
+    "django.contrib.postgres",
     "corsheaders",
     "rest_framework",
     "rest_framework.authtoken",

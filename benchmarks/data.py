@@ -1,10 +1,10 @@
 """Rows for the benchmarks: bots, activity logs and orders, loaded with one SQL script.
 
 The same data at every size, rows the legacy backend can show too (it fails on Bybit and Delta
-bots and on orders without `filled_quantity` or `commission`): 100 bots with every status; logs of every level, a
-tenth without a bot, one every 7 seconds back from now; orders of every status spread over the
-bots, one a minute back from now. `load(connection, logs=10_000, orders=2_000)` is the issue's
-small size, `logs=1_000_000, orders=200_000` its large one.
+bots and on orders without `filled_quantity` or `commission`): 100 bots with every status; logs
+of every level, a tenth without a bot, one every 7 seconds back from now; orders of every status
+spread over the bots, one a minute back from now. `load(connection, logs=10_000, orders=2_000)`
+is the issue's small size, `logs=1_000_000, orders=200_000` its large one.
 """
 
 BOTS = """

@@ -6,7 +6,7 @@ requests on one bot are serialised instead of overwriting each other from stale 
 """
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from bots.models import ActivityLog, Bot, BotStatus, LogLevel
@@ -149,9 +149,25 @@ def clear_activity_logs():
     return count
 
 
-def count_activity_logs():
-    """The number of entries of each level and of all entries (TOTAL), in one query."""
-    return ActivityLog.objects.aggregate(
-        **{level: Count("id", filter=Q(level=level)) for level in LogLevel.values},
-        TOTAL=Count("id"),
-    )
+# Kept by triggers on activity_logs (bots/migrations/0004_activity_log_level_counts.py).
+LEVEL_COUNTS_SQL = "SELECT level, count FROM activity_log_level_counts"
+
+
+def _count_by_level():
+    """{level: number of entries}, every level stored (legacy rows may hold other levels)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(LEVEL_COUNTS_SQL)
+            return dict(cursor.fetchall())
+    return dict(ActivityLog.objects.values("level").order_by().values_list("level", Count("id")))
+
+
+def count_activity_logs(level=None):
+    """The number of entries of `level`; without one, of each level and of all (TOTAL)."""
+    counts = _count_by_level()
+    if level is not None:
+        return counts.get(level, 0)
+    return {
+        **{name: counts.get(name, 0) for name in LogLevel.values},
+        "TOTAL": sum(counts.values()),
+    }

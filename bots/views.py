@@ -272,9 +272,7 @@ class ActivityLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
         query.is_valid(raise_exception=True)
         level = query.validated_data.get("level")
         if level:
-            return Response(
-                {"level": level, "count": ActivityLog.objects.filter(level=level).count()}
-            )
+            return Response({"level": level, "count": services.count_activity_logs(level)})
         return Response(services.count_activity_logs())
 
 

@@ -19,9 +19,6 @@ from scalper.api.pagination import SkipLimitPagination, bounded_int
 
 BOT_ID = OpenApiParameter("bot_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 BOT_PATH = r"bot/(?P<bot_id>[^/.]+)"
-# The statistics cover the newest orders only, as the legacy API computed them.
-BOT_STATISTICS_WINDOW = 1000
-SUMMARY_STATISTICS_WINDOW = 10_000
 
 # Error bodies are `{"detail": "..."}` (validation errors add `errors`), see scalper/api/exceptions.
 ERROR = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
@@ -69,13 +66,16 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         except Http404:
             raise NotFound("Order not found") from None
 
-    def bot_orders(self):
-        """The orders of the bot named in the path (none for an unknown bot, as legacy)."""
+    def bot_id(self):
+        """The bot id in the path, or a 400 naming `bot_id`."""
         try:
-            bot_id = serializers.UUIDField().run_validation(self.kwargs["bot_id"])
+            return serializers.UUIDField().run_validation(self.kwargs["bot_id"])
         except ValidationError as error:
             raise ValidationError({"bot_id": error.detail}) from None
-        return self.get_queryset().filter(bot_id=bot_id)
+
+    def bot_orders(self):
+        """The orders of the bot named in the path (none for an unknown bot, as legacy)."""
+        return self.get_queryset().filter(bot_id=self.bot_id())
 
     @extend_schema(
         summary="A bot's orders that are not final yet (PENDING, OPEN, PARTIALLY_FILLED)",
@@ -93,7 +93,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(orders, many=True).data)
 
     @extend_schema(
-        summary="A bot's order statistics (over its newest 1000 orders)",
+        summary="A bot's order statistics (over all its orders)",
         parameters=[BOT_ID],
         responses={200: OrderStatisticsSerializer, 400: INVALID, 401: UNAUTHENTICATED},
     )
@@ -104,7 +104,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         pagination_class=None,
     )
     def bot_statistics(self, request, bot_id=None):
-        statistics = services.order_statistics(self.bot_orders(), BOT_STATISTICS_WINDOW)
+        statistics = services.order_statistics(self.bot_id())
         return Response(OrderStatisticsSerializer(statistics).data)
 
     @extend_schema(
@@ -118,7 +118,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(orders, many=True).data)
 
     @extend_schema(
-        summary="Order statistics over the newest 10000 orders",
+        summary="Order statistics over all orders",
         responses={200: OrderStatisticsSerializer, 401: UNAUTHENTICATED},
     )
     @action(
@@ -128,5 +128,5 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         pagination_class=None,
     )
     def statistics_summary(self, request):
-        statistics = services.order_statistics(Order.objects.all(), SUMMARY_STATISTICS_WINDOW)
+        statistics = services.order_statistics()
         return Response(OrderStatisticsSerializer(statistics).data)

@@ -301,6 +301,29 @@ def test_count_of_one_level(api_client, level, count):
     assert response.json() == {"level": level, "count": count}
 
 
+def test_counts_follow_every_write_whoever_makes_it(api_client):
+    make_logs(3, level=LogLevel.INFO)
+    ActivityLog.objects.filter(message="Activity 0").update(level=LogLevel.ERROR)
+    ActivityLog.objects.filter(message="Activity 1").delete()
+    with connection.cursor() as cursor:  # as another program would write
+        cursor.execute(
+            "INSERT INTO activity_logs (id, level, message) VALUES (%s, 'WARNING', 'raw'), "
+            "(%s, 'WARNING', 'raw')",
+            [uuid.uuid4(), uuid.uuid4()],
+        )
+        cursor.execute(
+            "DELETE FROM activity_logs WHERE message = 'raw' AND id = ("
+            "SELECT min(id::text)::uuid FROM activity_logs WHERE message = 'raw')"
+        )
+
+    counts = api_client.get("/api/v1/logs/count").json()
+    api_client.delete("/api/v1/logs/")
+    cleared = api_client.get("/api/v1/logs/count").json()
+
+    assert counts == {"INFO": 1, "SUCCESS": 0, "WARNING": 1, "ERROR": 1, "TELEGRAM": 0, "TOTAL": 3}
+    assert cleared == dict.fromkeys(counts, 0)
+
+
 def test_count_of_a_level_with_a_nul_character_is_a_400(api_client):
     response = api_client.get("/api/v1/logs/count", {"level": "INFO\x00"})
 

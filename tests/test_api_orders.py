@@ -305,9 +305,9 @@ def test_a_bot_without_orders_has_zero_statistics(api_client):
     }
 
 
-def test_a_bots_statistics_cover_its_newest_1000_orders(api_client):
+def test_a_bots_statistics_cover_all_its_orders_not_only_the_newest_1000(api_client):
     bot = BotFactory()
-    bulk_orders(bot, 1, status="FILLED")  # the oldest, outside the window
+    bulk_orders(bot, 1, status="FILLED")  # the oldest, outside the legacy's window
     Order.objects.bulk_create(
         OrderFactory.build(bot=bot, status="CANCELLED", created_at=at(10 + minute))
         for minute in range(1000)
@@ -315,11 +315,45 @@ def test_a_bots_statistics_cover_its_newest_1000_orders(api_client):
 
     response = api_client.get(f"/api/v1/orders/bot/{bot.id}/statistics")
 
-    assert (response.json()["total_orders"], response.json()["filled_orders"]) == (1000, 0)
+    assert (response.json()["total_orders"], response.json()["filled_orders"]) == (1001, 1)
 
 
-# Oldest first. Summed newest first, as legacy summed them, they come to 0.6 and 4871.4701;
-# summed in the order they were written, to 0.6000000000000001 and 4871.4701000000005.
+def test_the_summary_covers_all_orders_not_only_the_newest_10000(api_client):
+    bot = BotFactory()
+    bulk_orders(bot, 1, status="FILLED", commission=0.5, quote_quantity=7.0)  # the oldest
+    Order.objects.bulk_create(
+        (
+            OrderFactory.build(
+                bot=bot, status="CANCELLED", commission=0.0, quote_quantity=1.0, created_at=at(10)
+            )
+            for _ in range(10_000)
+        ),
+        batch_size=1000,
+    )
+
+    statistics = api_client.get("/api/v1/orders/statistics/summary").json()
+
+    assert statistics["total_orders"] == 10_001
+    assert statistics["filled_orders"] == 1
+    assert (statistics["total_commission"], statistics["total_volume"]) == (0.5, 10_007.0)
+
+
+def test_the_summary_follows_every_change_to_the_orders(api_client):
+    bot = BotFactory()
+    first, second, third = (OrderFactory(bot=bot, status="OPEN", commission=0.1) for _ in "123")
+    Order.objects.filter(pk=first.pk).update(status="FILLED", quote_quantity=250.0)
+    second.delete()
+    Order.objects.filter(pk=third.pk).update(commission=0.2)
+
+    statistics = api_client.get("/api/v1/orders/statistics/summary").json()
+
+    assert (statistics["total_orders"], statistics["filled_orders"]) == (2, 1)
+    assert statistics["active_orders"] == 1
+    assert (statistics["total_commission"], statistics["total_volume"]) == (0.3, 250.0)
+
+
+# Oldest first. Added as floating point they come to 0.6 newest first (as legacy added them) and
+# to 0.6000000000000001 oldest first; added exactly (numeric), to 0.6 and 4871.4701 in any order.
 COMMISSIONS = [0.1, 0.2, 0.3, None]
 VOLUMES = [1914.5889, 290.0337, 138.1872, 2528.6603]
 
@@ -338,7 +372,7 @@ def write_orders_summed_differently_by_order(bot):
 @pytest.mark.parametrize(
     "path", ["/api/v1/orders/bot/{bot}/statistics", "/api/v1/orders/statistics/summary"]
 )
-def test_statistics_sum_newest_first_in_floating_point_as_legacy_did(api_client, path):
+def test_statistics_sums_are_exact_whatever_the_order_of_the_rows(api_client, path):
     bot = BotFactory()
     write_orders_summed_differently_by_order(bot)
 

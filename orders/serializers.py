@@ -1,6 +1,9 @@
+from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models.functions import Coalesce
 from rest_framework import serializers
 
-from orders.models import Order
+from orders.models import FINAL_STATUSES, Order
+from scalper.api.serializers import RowListSerializer
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -49,6 +52,17 @@ class OrderSerializer(serializers.ModelSerializer):
             "is_complete",
         ]
         read_only_fields = fields
+        list_serializer_class = RowListSerializer
+        # The properties of Order, computed by the database for lists (the same floating point
+        # operations, in the same order).
+        row_expressions = {
+            "fill_percentage": Case(
+                When(quantity=0, then=Value(0.0)),
+                default=Coalesce("filled_quantity", Value(0.0)) / F("quantity") * Value(100.0),
+                output_field=FloatField(),
+            ),
+            "is_complete": Q(status__in=FINAL_STATUSES),
+        }
 
 
 class OrderStatisticsSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from orders.filters import OrderFilter, OrderHistoryFilter
 from orders.models import ACTIVE_STATUSES, Order
 from orders.serializers import OrderSerializer, OrderStatisticsSerializer
 from scalper.api.pagination import SkipLimitPagination, bounded_int
+from scalper.api.serializers import select_rows
 
 BOT_ID = OpenApiParameter("bot_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 BOT_PATH = r"bot/(?P<bot_id>[^/.]+)"
@@ -56,9 +57,16 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Order.objects.order_by("-created_at")
     serializer_class = OrderSerializer
+    # Built once and cloned per request, like BotViewSet.list_rows.
+    list_rows = select_rows(queryset, OrderSerializer)
     filterset_class = OrderFilter
     pagination_class = LimitPagination
     lookup_url_kwarg = "order_id"
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return super().get_queryset()
+        return self.list_rows.all()
 
     def get_object(self):
         try:

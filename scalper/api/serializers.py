@@ -43,17 +43,26 @@ class WrittenValue(Func):
 
 
 def _column(field):
+    value = field.target_field if field.is_relation else field
     for written in (DateTimeField, UUIDField):
-        if isinstance(field, written):
-            return WrittenValue(field.name, output_field=written())
-    return field.name
+        if isinstance(value, written):
+            return WrittenValue(field.attname, output_field=written())
+    return field.attname
 
 
 def select_rows(queryset, serializer_class):
-    """`queryset` as tuples of the fields of `serializer_class`, for RowListSerializer."""
-    fields = queryset.model._meta
+    """`queryset` as tuples of the fields of `serializer_class`, for RowListSerializer.
+
+    A field that is not a column is computed by the database: the serializer's
+    `Meta.row_expressions` maps its name to the expression.
+    """
+    model = queryset.model._meta
+    computed = getattr(serializer_class.Meta, "row_expressions", {})
     return queryset.values_list(
-        *(_column(fields.get_field(name)) for name in serializer_class.Meta.fields)
+        *(
+            computed[name] if name in computed else _column(model.get_field(name))
+            for name in serializer_class.Meta.fields
+        )
     )
 
 

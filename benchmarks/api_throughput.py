@@ -1,39 +1,33 @@
-"""Throughput and latency of the list endpoints, next to a floor. Prints figures; asserts nothing.
+"""Requests per second of the API's endpoints next to a floor, against the legacy's targets.
 
-    python benchmarks/api_throughput.py [--requests 2000] [--concurrency 4]
+    python -m benchmarks.api_throughput [--seconds 3] [--rounds 3]
 
 What it does, all on this machine and cleaned up afterwards:
 1. creates a throwaway PostgreSQL database (DATABASE_URL names the server; default
-   postgres://postgres@127.0.0.1:5432), runs `manage.py migrate`, loads 100 bots and 10,000
-   activity logs, and makes an operator with a token;
-2. serves the app with gunicorn (settings below) on 127.0.0.1, and the floor
-   (benchmarks/floor_app.py: the same rows fetched with one raw psycopg query and encoded as JSON
-   by a minimal WSGI app) under the same gunicorn settings;
-3. checks that both answer the same JSON, then sends a bounded number of requests to each
-   endpoint from `--concurrency` client threads (http.client, a new connection per request, as
-   gunicorn's sync worker closes each one) and prints requests/s, p50 and p99 latency. The
-   requests go in `--rounds` alternating batches (API, floor, API, ...), so that both servers see
-   the same share of whatever else the machine is doing. For scale it also measures the app's
-   `/health` (no authentication, one query) and, in the statistics summary's rounds, "DRF"
-   (benchmarks/framework_app.py: a DRF view answering a constant, with no middleware,
-   authentication or database): what Django, DRF and gunicorn cost before any endpoint's work.
-   The last column is the floor's requests/s over each server's.
+   postgres://postgres@127.0.0.1:5432), runs `manage.py migrate`, loads 100 bots, 10,000
+   activity logs and 2,000 orders (benchmarks/data.py) and makes an operator with a token;
+2. serves the app with gunicorn (one sync worker, production settings: DEBUG off, persistent
+   database connections, token authentication on every request) and the floor
+   (benchmarks/floor_app.py: the same answers from one raw psycopg query each, encoded by
+   orjson, no framework) under the same gunicorn settings, on 127.0.0.1;
+3. checks that both answer each request the same, then runs wrk (1 thread, 8 connections, the
+   issue's setup) against each, alternating app and floor for `--rounds` rounds so that both see
+   the same share of whatever else the machine is doing, and prints the table below.
 
-gunicorn: `--workers 1 --worker-class sync`, no access log. The app runs with the production
-settings (DEBUG off, persistent database connections: DATABASE_CONN_MAX_AGE=60 with health
-checks and prepared statements; `--pool` uses DATABASE_POOL=true instead) and authenticates
-every request with a token.
+The legacy FastAPI backend cannot run here (it is not part of the project), so each endpoint's
+target is the legacy's own requests/s over the floor's, measured beside it on the development
+machine (docs/benchmarks.md): app/floor at least that means at least as fast as the legacy; the
+last row asks twice the legacy on average (geometric mean), as issue #13 does.
 """
 
 import argparse
-import http.client
-import json
+import math
 import os
+import re
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from contextlib import ExitStack, contextmanager
@@ -41,56 +35,29 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+import requests
 from cryptography.fernet import Fernet
+
+from benchmarks import data
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SERVER_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 GUNICORN = ["--workers", "1", "--worker-class", "sync"]
+# (request, the legacy backend's requests/s over the floor's, measured side by side on one
+# database on the development machine: docs/benchmarks.md, "Against the legacy backend").
 ENDPOINTS = [
-    "/api/v1/bots/",
-    "/api/v1/logs/?limit=1000",
-    "/api/v1/bots/statistics/summary",
+    ("/api/v1/bots/", 0.27),
+    ("/api/v1/bots/?status=ACTIVE&limit=10", 0.50),
+    ("/api/v1/bots/statistics/summary", 0.36),
+    ("/api/v1/logs/?limit=1000", 0.10),
+    ("/api/v1/logs/?limit=100", 0.36),
+    ("/api/v1/logs/count", 0.21),
+    ("/api/v1/orders/?limit=100", 0.36),
+    ("/api/v1/orders/statistics/summary", 0.01),
+    ("/api/v1/orders/bot/{bot}/history?limit=100", 0.52),
 ]
-# For scale: the app's cheapest endpoint (no authentication, `SELECT 1`), i.e. what Django, DRF
-# and gunicorn cost before an endpoint does any work.
-REFERENCE = "/health"
-# Also served, in the same rounds, by benchmarks/framework_app.py: a DRF view answering a constant
-# with no middleware, authentication or database, i.e. what no endpoint's code can win back.
-FRAMEWORK_PATH = "/api/v1/bots/statistics/summary"
-# Each batch of requests stops after this many seconds even if not all were sent.
-MAX_SECONDS_PER_BATCH = 60
-
-LOAD_ROWS = """
-INSERT INTO bots (id, ticker, exchange, first_order, quantity, buy_price, sell_price,
-                  trailing_percent, infinite_loop, status, pnl, total_trades, last_fill_time,
-                  created_at, updated_at)
-SELECT gen_random_uuid(),
-       (ARRAY['ETH/USDT', 'BTC/USDT', 'SOL/USDT', 'DOGE/USDT'])[1 + n % 4],
-       (ARRAY['COINDCX_F', 'BINANCE', 'BYBIT', 'DELTA'])[1 + n % 4]::exchange,
-       (ARRAY['BUY', 'SELL'])[1 + n % 2]::orderside,
-       0.25 * n, 100.0 + n, 102.5 + n,
-       CASE WHEN n % 3 = 0 THEN NULL ELSE 0.5 END,
-       n % 2 = 0,
-       (ARRAY['ACTIVE', 'STOPPED', 'ERROR'])[1 + n % 3]::botstatus,
-       1.25 * n - 40, n % 17,
-       CASE WHEN n % 2 = 0 THEN now() - n * interval '37 minutes' END,
-       now() - n * interval '1 day' - n * interval '1234 microseconds',
-       now() - n * interval '1 hour'
-FROM generate_series(1, 100) AS n;
-
-INSERT INTO activity_logs (id, bot_id, level, message, timestamp)
-SELECT gen_random_uuid(),
-       CASE WHEN n % 10 = 0 THEN NULL ELSE bots.ids[1 + n % 100] END,
-       (ARRAY['INFO', 'SUCCESS', 'WARNING', 'ERROR', 'TELEGRAM'])[1 + n % 5],
-       format('Bot %s for %s on CoinDCX F (event %s)',
-              (ARRAY['started', 'stopped', 'updated', 'active'])[1 + n % 4],
-              (ARRAY['ETH/USDT', 'BTC/USDT', 'SOL/USDT'])[1 + n % 3], n),
-       now() - (10000 - n) * interval '7 seconds' - n * interval '1 microsecond'
-FROM generate_series(1, 10000) AS n, (SELECT array_agg(id) AS ids FROM bots) AS bots;
-
-ANALYZE bots;
-ANALYZE activity_logs;
-"""
+# On average (geometric mean) twice as fast as the legacy.
+AVERAGE_FACTOR = 2.0
 
 
 def database_url(name):
@@ -99,8 +66,8 @@ def database_url(name):
 
 
 @contextmanager
-def throwaway_database():
-    name = f"bench_api_{uuid.uuid4().hex[:12]}"
+def throwaway_database(prefix="bench_api"):
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(database_url("postgres"), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
@@ -110,7 +77,7 @@ def throwaway_database():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def app_environment(url, pool):
+def app_environment(url):
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "scalper.settings",
@@ -118,10 +85,11 @@ def app_environment(url, pool):
         "SECRET_KEY": "benchmark-secret-key",
         "CREDENTIALS_KEYS": Fernet.generate_key().decode(),
         "DEBUG": "false",
-        # Plain HTTP on loopback: no redirect to HTTPS.
+        # Plain HTTP on loopback: no redirect to HTTPS, cookies without the Secure flag.
         "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_POOL": "true" if pool else "false",
         "LOG_LEVEL": "WARNING",
     }
 
@@ -137,12 +105,13 @@ def manage(environment, *args):
     ).stdout
 
 
-def prepare(url, environment):
+def prepare(url, environment, logs=10_000, orders=2_000):
+    """Migrate, load the rows, make an operator `benchmark` (password `benchmark`); its token."""
     manage(environment, "migrate", "--no-input")
     with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(LOAD_ROWS)
+        data.load(connection, logs=logs, orders=orders)
     manage(
-        environment,
+        {**environment, "DJANGO_SUPERUSER_PASSWORD": "benchmark"},
         "createsuperuser",
         "--no-input",
         "--username=benchmark",
@@ -183,123 +152,79 @@ def gunicorn(app, environment):
         process.wait(timeout=10)
 
 
-def get(port, path, headers):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request("GET", path, headers=headers)
-        response = connection.getresponse()
-        body = response.read()
-    finally:
-        connection.close()
-    if response.status != 200:
-        raise RuntimeError(f"GET {path} answered {response.status}: {body[:200]!r}")
-    return body
+def answer(port, path, headers):
+    response = requests.get(f"http://127.0.0.1:{port}{path}", headers=headers, timeout=30)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} answered {response.status_code}: {response.text[:200]}")
+    return response.json()
 
 
-def send(port, path, headers, total, concurrency):
-    """Send `total` requests from `concurrency` threads; (seconds taken, latencies)."""
-    latencies = []
-    lock = threading.Lock()
-    remaining = [total]
-    deadline = time.monotonic() + MAX_SECONDS_PER_BATCH
-
-    def client():
-        own = []
-        while time.monotonic() < deadline:
-            with lock:
-                if remaining[0] == 0:
-                    break
-                remaining[0] -= 1
-            started = time.perf_counter()
-            get(port, path, headers)
-            own.append(time.perf_counter() - started)
-        with lock:
-            latencies.extend(own)
-
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - started, latencies
-
-
-def summary(elapsed, latencies):
-    latencies = sorted(latencies)
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50": statistics.median(latencies),
-        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-    }
+def wrk(port, path, headers, seconds):
+    """Requests per second of wrk, 1 thread and 8 connections (the issue's setup)."""
+    command = ["wrk", "-t1", "-c8", f"-d{seconds}s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    if "Non-2xx" in output:
+        raise RuntimeError(f"GET {path} answered errors under load:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=2000, help="per endpoint and server")
-    parser.add_argument("--concurrency", type=int, default=4, help="client threads")
-    parser.add_argument("--warmup", type=int, default=100, help="unmeasured requests first")
-    parser.add_argument("--rounds", type=int, default=5, help="alternating batches per server")
-    parser.add_argument("--pool", action="store_true", help="the app with DATABASE_POOL=true")
+    parser.add_argument("--seconds", type=int, default=3, help="length of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs per server")
     options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk")
 
     with ExitStack() as stack:
         url = stack.enter_context(throwaway_database())
-        environment = app_environment(url, options.pool)
-        print("Loading 100 bots and 10,000 activity logs into a throwaway database...")
+        environment = app_environment(url)
+        print("Loading 100 bots, 10,000 activity logs and 2,000 orders into a scratch database...")
         token = prepare(url, environment)
-        api = stack.enter_context(gunicorn("scalper.wsgi", environment))
+        app = stack.enter_context(gunicorn("scalper.wsgi", environment))
         floor = stack.enter_context(
             gunicorn("benchmarks.floor_app:application", {**environment, "FLOOR_DATABASE_URL": url})
         )
-        framework = stack.enter_context(
-            gunicorn("benchmarks.framework_app:application", environment)
-        )
-        servers = {"API": (api, {"Authorization": f"Token {token}"}), "floor": (floor, {})}
-
-        for path in ENDPOINTS:
-            answers = {name: get(port, path, headers) for name, (port, headers) in servers.items()}
-            if json.loads(answers["API"]) != json.loads(answers["floor"]):
-                raise SystemExit(f"The API and the floor answer {path} differently.")
+        servers = {"app": (app, {"Authorization": f"Token {token}"}), "floor": (floor, {})}
+        with psycopg.connect(url) as connection:
+            (bot,) = connection.execute("SELECT min(id::text) FROM bots").fetchone()
 
         print(
-            f"gunicorn {' '.join(GUNICORN)}; {options.requests} requests per endpoint and "
-            f"server in {options.rounds} alternating rounds, {options.concurrency} client threads, "
-            "new connection per request; "
-            f"database connections: {'pool' if options.pool else 'persistent (CONN_MAX_AGE)'}"
+            f"gunicorn {' '.join(GUNICORN)}; wrk -t1 -c8, {options.rounds} runs of "
+            f"{options.seconds} s per endpoint and server, app and floor alternating"
         )
         print(
-            f"{'endpoint':34} {'server':6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor/it':>9}"
+            f"{'endpoint':44} {'app req/s':>10} {'floor req/s':>12} {'app/floor':>10} "
+            f"{'target':>7} {'met':>4} {'vs legacy':>10}"
         )
-        batch = max(1, options.requests // options.rounds)
-        for path in ENDPOINTS:
-            servers_here = dict(servers)
-            if path == FRAMEWORK_PATH:
-                servers_here["DRF"] = (framework, {})
-            elapsed = dict.fromkeys(servers_here, 0.0)
-            latencies = {name: [] for name in servers_here}
-            for port, headers in servers_here.values():
-                for _ in range(options.warmup):
-                    get(port, path, headers)
+        ratios, targets = [], []
+        for template, legacy_share in ENDPOINTS:
+            path = template.format(bot=bot)
+            answers = [answer(port, path, headers) for port, headers in servers.values()]
+            if answers[0] != answers[1]:
+                raise SystemExit(f"The app and the floor answer {path} differently.")
+            rates = {name: 0.0 for name in servers}
             for _ in range(options.rounds):
-                for name, (port, headers) in servers_here.items():
-                    seconds, batch_latencies = send(port, path, headers, batch, options.concurrency)
-                    elapsed[name] += seconds
-                    latencies[name] += batch_latencies
-            results = {name: summary(elapsed[name], latencies[name]) for name in servers_here}
-            for name, result in results.items():
-                ratio = results["floor"]["rps"] / result["rps"]
-                print(
-                    f"{path:34} {name:6} {result['rps']:8.0f} {result['p50'] * 1000:8.2f} "
-                    f"{result['p99'] * 1000:8.2f} " + (f"{ratio:8.2f}x" if name != "floor" else "")
-                )
-
-        for _ in range(options.warmup):
-            get(api, REFERENCE, {})
-        reference = summary(*send(api, REFERENCE, {}, options.requests, options.concurrency))
+                for name, (port, headers) in servers.items():
+                    rates[name] += wrk(port, path, headers, options.seconds) / options.rounds
+            ratio = rates["app"] / rates["floor"]
+            ratios.append(ratio)
+            targets.append(legacy_share)
+            print(
+                f"GET {template.removeprefix('/api/v1'):40} {rates['app']:10.0f} "
+                f"{rates['floor']:12.0f} {ratio:10.2f} {legacy_share:7.2f} "
+                f"{'yes' if ratio >= legacy_share else 'NO':>4} {ratio / legacy_share:9.2f}x"
+            )
+        average = math.exp(sum(map(math.log, ratios)) / len(ratios))
+        legacy_average = math.exp(sum(map(math.log, targets)) / len(targets))
+        target = AVERAGE_FACTOR * legacy_average
         print(
-            f"{REFERENCE + ' (reference)':34} {'API':6} {reference['rps']:8.0f} "
-            f"{reference['p50'] * 1000:8.2f} {reference['p99'] * 1000:8.2f}"
+            f"{'geometric mean':44} {'':10} {'':12} {average:10.2f} {target:7.2f} "
+            f"{'yes' if average >= target else 'NO':>4} {average / legacy_average:9.2f}x"
         )
 
 

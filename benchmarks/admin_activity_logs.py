@@ -4,7 +4,7 @@ Builds a throwaway PostgreSQL database with ROWS activity log rows (spread over 
 loads the admin list the ways an operator does, and prints the time of each page next to the
 queries the admin avoids (a full COUNT(*) and the date hierarchy's SELECT DISTINCT).
 
-    python benchmarks/admin_activity_logs.py [ROWS]     # default 1,000,000
+    python -m benchmarks.admin_activity_logs [ROWS]     # default 1,000,000
 
 Uses the PostgreSQL server of the tests (DATABASE_URL's server, default 127.0.0.1:5432).
 """
@@ -37,7 +37,13 @@ def main():
     with psycopg.connect(f"{SERVER} dbname=postgres", autocommit=True) as server:
         server.execute(f'CREATE DATABASE "{NAME}"')
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{NAME}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="scalper.settings",
+        SECRET_KEY="benchmark-secret-key",
+        DEBUG="false",
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="false",
+    )
     try:
         run()
     finally:
@@ -52,12 +58,12 @@ def run():
     import django
 
     django.setup()
+    from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
     from bots.models import ActivityLog
-    from tests.factories import UserFactory
 
     call_command("migrate", verbosity=0)
     print(f"activity_logs rows: {ROWS:,}")
@@ -75,7 +81,7 @@ def run():
         print(f"{'loading the rows':<58} {(time.perf_counter() - start) * 1000:9.1f} ms")
 
     client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(User.objects.create_superuser("benchmark", "benchmark@example.com", None))
     logs = "/admin/bots/activitylog/"
 
     def page(url):

@@ -92,7 +92,7 @@ class ExchangeCredentialsForm(forms.ModelForm):
             )
         except services.DuplicateActiveCredentials as error:
             raise ValidationError(
-                f"{error.detail}: deactivate them first, or save these as inactive."
+                f"{error}: deactivate them first, or save these as inactive."
             ) from None
 
     def encrypt_secrets(self, cleaned):

@@ -11,8 +11,8 @@ import redis
 from django.conf import settings
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from rest_framework import status
-from rest_framework.exceptions import APIException
+
+from scalper.exceptions import Invalid, Unavailable, UpstreamError
 
 REDIS_PREFIXES = {
     "CoinDCX F": "coindcx_futures",
@@ -23,23 +23,16 @@ REDIS_PREFIXES = {
 UNAVAILABLE = "Prices are unavailable"
 
 
-class UnknownExchange(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "unknown_exchange"
+class UnknownExchange(Invalid):
+    """No exchange is shown under this name."""
 
 
-class PricesUnavailable(APIException):
+class PricesUnavailable(Unavailable):
     """Redis is not configured, cannot be reached, or did not answer in time."""
 
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "prices_unavailable"
 
-
-class BadPriceData(APIException):
+class BadPriceData(UpstreamError):
     """Redis answered, but what it holds under the key is not a price hash."""
-
-    status_code = status.HTTP_502_BAD_GATEWAY
-    default_code = "bad_price_data"
 
 
 @functools.lru_cache(maxsize=1)

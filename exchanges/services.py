@@ -11,11 +11,10 @@ from datetime import datetime
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
-from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound
 
 from exchanges import adapters, encryption
 from exchanges.models import ExchangeCredentials
+from scalper.exceptions import Invalid, NotFound
 from scalper.locks import transaction_lock
 from scalper.writes import save_changed_fields
 
@@ -23,21 +22,12 @@ SECRETS = ("api_key", "secret_key", "passphrase")
 REJECTED = "Validation failed - check your API keys"
 
 
-class DuplicateActiveCredentials(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "duplicate_active_credentials"
+class DuplicateActiveCredentials(Invalid):
+    """Other credentials are active on this exchange and network (the legacy API's 400)."""
 
 
-class ValidationImpossible(APIException):
+class ValidationImpossible(Invalid):
     """The keys could not be checked (no adapter, undecryptable secrets)."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "validation_impossible"
-
-
-class ExchangeUnavailable(APIException):
-    status_code = status.HTTP_502_BAD_GATEWAY
-    default_code = "exchange_unavailable"
 
 
 @dataclass(frozen=True)
@@ -177,7 +167,7 @@ def validate_credentials(credentials):
     except (adapters.NoAdapter, encryption.DecryptionError, adapters.ExchangeUnavailable) as error:
         _record_validation(credentials, is_validated=False, validation_error=str(error))
         failure = (
-            ExchangeUnavailable
+            adapters.ExchangeUnavailable
             if isinstance(error, adapters.ExchangeUnavailable)
             else ValidationImpossible
         )

@@ -3,6 +3,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from exchanges.models import Exchange, OrderSide
 from scalper.legacy.constraints import LegacyIndex
 from scalper.legacy.fields import CreatedAtField, EnumField, LegacyJSONField, UpdatedAtField
 from scalper.legacy.models import TimestampedModel
@@ -12,20 +13,6 @@ class BotStatus(models.TextChoices):
     ACTIVE = "ACTIVE", "ACTIVE"
     STOPPED = "STOPPED", "STOPPED"
     ERROR = "ERROR", "ERROR"
-
-
-class Exchange(models.TextChoices):
-    """Stored as the legacy enum names; shown (and accepted by the API) as the legacy values."""
-
-    COINDCX_F = "COINDCX_F", "CoinDCX F"
-    BINANCE = "BINANCE", "Binance"
-    BYBIT = "BYBIT", "Bybit"
-    DELTA = "DELTA", "Delta"
-
-
-class OrderSide(models.TextChoices):
-    BUY = "BUY", "BUY"
-    SELL = "SELL", "SELL"
 
 
 class LogLevel(models.TextChoices):

@@ -5,16 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bots import services
-from bots.models import (
-    ActivityLog,
-    Bot,
-    BotStatus,
-    Exchange,
-    LogLevel,
-    OrderSide,
-    TelegramConnection,
-    Trade,
-)
+from bots.models import ActivityLog, Bot, BotStatus, LogLevel, TelegramConnection, Trade
+from exchanges.models import Exchange, OrderSide
 from scalper.api.fields import (
     DisplayChoiceField,
     PositiveFloatField,

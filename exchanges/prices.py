@@ -12,14 +12,11 @@ from django.conf import settings
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from exchanges.models import Exchange
 from scalper.exceptions import Invalid, Unavailable, UpstreamError
 
-REDIS_PREFIXES = {
-    "CoinDCX F": "coindcx_futures",
-    "Binance": "binance_spot",
-    "Delta": "delta_futures",
-    "Bybit": "bybit_spot",
-}
+# The price feed's key prefix of each exchange, by the name the API shows it under.
+PRICE_PREFIXES = {exchange.label: exchange.price_prefix for exchange in Exchange}
 UNAVAILABLE = "Prices are unavailable"
 
 
@@ -61,7 +58,7 @@ def redis_client():
 def price_key(exchange, ticker):
     """(Redis key, base symbol) of `ticker` on `exchange`."""
     try:
-        prefix = REDIS_PREFIXES[exchange]
+        prefix = PRICE_PREFIXES[exchange]
     except KeyError:
         raise UnknownExchange(f"Unknown exchange: {exchange}") from None
     base_symbol = ticker.split("/")[0] if "/" in ticker else ticker

@@ -1,4 +1,4 @@
-"""The admin of bots, their activity logs and trades, and Telegram connections.
+"""The admin of bots, their activity logs and trades; Telegram's is in bots/telegram/admin.py.
 
 Every change to a bot (add, edit, start, stop, stop all, delete) goes through `bots.services`, as
 the API's do, so the admin writes the same activity log rows and sends the same Telegram
@@ -17,7 +17,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from bots import services
-from bots.models import ActivityLog, Bot, BotStatus, TelegramConnection, Trade
+from bots.models import ActivityLog, Bot, BotStatus, Trade
+from bots.telegram import admin as telegram_admin  # noqa: F401 (registers its ModelAdmin)
 from scalper.paginators import LargeTableAdmin
 
 # How many activity log rows a bot's page shows; the rest is one click away.
@@ -296,49 +297,3 @@ class TradeAdmin(BotRowsAdmin):
         "executed_at",
         "extra_data",
     )
-
-
-@admin.register(TelegramConnection)
-class TelegramConnectionAdmin(admin.ModelAdmin):
-    list_display = (
-        "chat_id",
-        "username",
-        "first_name",
-        "last_name",
-        "is_active",
-        "connected_at",
-        "last_notification_at",
-    )
-    list_filter = ("is_active",)
-    search_fields = ("chat_id", "username")
-    formfield_overrides = CHECKBOXES
-    date_hierarchy = "connected_at"
-    ordering = ("-connected_at",)
-    fields = (
-        "chat_id",
-        "username",
-        "first_name",
-        "last_name",
-        "is_active",
-        "connected_at",
-        "last_notification_at",
-        "connection_code",
-        "code_expires_at",
-        "extra_data",
-    )
-    # Operators switch notifications off and on; who a chat is comes from Telegram.
-    readonly_fields = (
-        "chat_id",
-        "username",
-        "first_name",
-        "last_name",
-        "connected_at",
-        "last_notification_at",
-        "connection_code",
-        "code_expires_at",
-        "extra_data",
-    )
-
-    def has_add_permission(self, request):
-        # Connections are made by the /connect code flow, which proves the chat is the operator's.
-        return False

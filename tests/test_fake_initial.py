@@ -6,7 +6,8 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
-from bots.models import ActivityLog, Bot, TelegramConnection, Trade
+from bots.models import ActivityLog, Bot, Trade
+from bots.telegram.models import TelegramConnection
 from exchanges.models import Exchange, ExchangeCredentials
 from orders.models import Order
 from scalper.legacy.models import AlembicVersion

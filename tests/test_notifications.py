@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bots import services
-from bots.models import Bot, BotStatus, TelegramConnection
+from bots.models import Bot, BotStatus
+from bots.telegram.models import TelegramConnection
 from exchanges.models import Exchange
 from tests.conftest import TELEGRAM_TEST_TOKEN
 from tests.factories import BotFactory, TelegramConnectionFactory

@@ -15,7 +15,7 @@ from django.db import connection as db_connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from bots.models import TelegramConnection
+from bots.telegram.models import TelegramConnection
 from tests.conftest import TELEGRAM_TEST_WEBHOOK_SECRET
 from tests.factories import TelegramConnectionFactory
 

@@ -1,0 +1,54 @@
+"""The admin of Telegram connections (registered by bots/admin.py's import of this module)."""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+
+from bots.telegram.models import TelegramConnection
+
+
+@admin.register(TelegramConnection)
+class TelegramConnectionAdmin(admin.ModelAdmin):
+    list_display = (
+        "chat_id",
+        "username",
+        "first_name",
+        "last_name",
+        "is_active",
+        "connected_at",
+        "last_notification_at",
+    )
+    list_filter = ("is_active",)
+    search_fields = ("chat_id", "username")
+    # The legacy boolean columns are nullable; a checkbox, not a yes/no/unknown menu.
+    formfield_overrides = {models.BooleanField: {"form_class": forms.BooleanField}}
+    date_hierarchy = "connected_at"
+    ordering = ("-connected_at",)
+    fields = (
+        "chat_id",
+        "username",
+        "first_name",
+        "last_name",
+        "is_active",
+        "connected_at",
+        "last_notification_at",
+        "connection_code",
+        "code_expires_at",
+        "extra_data",
+    )
+    # Operators switch notifications off and on; who a chat is comes from Telegram.
+    readonly_fields = (
+        "chat_id",
+        "username",
+        "first_name",
+        "last_name",
+        "connected_at",
+        "last_notification_at",
+        "connection_code",
+        "code_expires_at",
+        "extra_data",
+    )
+
+    def has_add_permission(self, request):
+        # Connections are made by the /connect code flow, which proves the chat is the operator's.
+        return False

@@ -2,7 +2,6 @@
 
 from rest_framework import serializers
 
-from bots import services
 from bots.models import ActivityLog, Bot, BotStatus, LogLevel, Trade
 from exchanges.models import Exchange, OrderSide
 from scalper.api.fields import (
@@ -93,9 +92,6 @@ class BotCreateSerializer(BotWriteSerializer):
     trailing_percent = StrictFloatField(min_value=0.1, max_value=3.0, allow_null=True, default=None)
     infinite_loop = StrictBooleanField(default=False)
 
-    def create(self, validated_data):
-        return services.create_bot(**validated_data)
-
 
 class BotUpdateSerializer(BotWriteSerializer):
     """PUT with the legacy partial semantics: every field is optional and each one sent is
@@ -111,9 +107,6 @@ class BotUpdateSerializer(BotWriteSerializer):
         for field in fields.values():
             field.required = False
         return fields
-
-    def update(self, bot, validated_data):
-        return services.update_bot(bot, **validated_data)
 
 
 class BotStatisticsSerializer(serializers.Serializer):
@@ -157,9 +150,6 @@ class ActivityLogCreateSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActivityLog
         fields = ("level", "message", "bot_id")
-
-    def create(self, validated_data):
-        return services.log_activity(**validated_data)
 
     def to_representation(self, log):
         return ActivityLogSerializer(log, context=self.context).data

@@ -1,7 +1,6 @@
 """API of the bots app: viewsets over bots/services.py, which makes every change."""
 
 from django.db import transaction
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -11,9 +10,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
-from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from bots import services
@@ -32,8 +28,8 @@ from bots.serializers import (
     StopAllSerializer,
     TradeSerializer,
 )
+from scalper.api.mixins import NamedNotFoundMixin
 from scalper.api.pagination import SkipLimitPagination
-from scalper.api.schema import error_responses
 from scalper.api.serializers import select_rows
 
 # ---------------------------------------------------------------------------------------------
@@ -46,31 +42,32 @@ BOT_ID = OpenApiParameter("bot_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 @extend_schema_view(
     list=extend_schema(
         summary="Bots, newest first",
-        responses={200: BotSerializer, **error_responses(400, 401)},
+        responses={200: BotSerializer},
     ),
     create=extend_schema(
         summary="Create a bot (it starts ACTIVE)",
         request=BotCreateSerializer,
-        responses={201: BotSerializer, **error_responses(400, 401, 413, 415)},
+        responses={201: BotSerializer},
     ),
     retrieve=extend_schema(
         summary="A bot",
         parameters=[BOT_ID],
-        responses={200: BotSerializer, **error_responses(401, 404)},
+        responses={200: BotSerializer},
     ),
     update=extend_schema(
         summary="Change a bot: each field sent is applied, the others are kept",
         parameters=[BOT_ID],
         request=BotUpdateSerializer,
-        responses={200: BotSerializer, **error_responses(400, 401, 404, 413, 415)},
+        responses={200: BotSerializer},
     ),
     destroy=extend_schema(
         summary="Delete a bot and its orders",
         parameters=[BOT_ID],
-        responses={204: None, **error_responses(401, 404)},
+        responses={204: None},
     ),
 )
 class BotViewSet(
+    NamedNotFoundMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -81,8 +78,8 @@ class BotViewSet(
     serializer_class = BotSerializer
     filterset_class = BotFilter
     pagination_class = SkipLimitPagination
-    parser_classes = [JSONParser]
     lookup_url_kwarg = "bot_id"
+    not_found_detail = "Bot not found"
     # Any path segment reaches the view, so a malformed id gets the JSON 404 below.
     lookup_value_regex = "[^/]+"
     # PUT already has the legacy partial semantics; there is no PATCH.
@@ -105,20 +102,23 @@ class BotViewSet(
             return BotUpdateSerializer
         return BotSerializer
 
-    def get_object(self):
+    def filter_queryset(self, queryset):
         # The list's filters (`?status=`) do not apply to one bot, as in the legacy API.
-        try:
-            bot = get_object_or_404(self.get_queryset(), pk=self.kwargs[self.lookup_url_kwarg])
-        except Http404:
-            raise NotFound("Bot not found") from None
-        self.check_object_permissions(self.request, bot)
-        return bot
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
 
     @transaction.atomic
     def update(self, request, *args, **kwargs):
         # The row is locked before it is validated (get_queryset), so the sell > buy check
         # sees the prices the change will be applied to.
         return super().update(request, *args, partial=True, **kwargs)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.create_bot(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_bot(serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, bot):
         services.delete_bot(bot)
@@ -127,7 +127,7 @@ class BotViewSet(
         summary="Start a bot",
         parameters=[BOT_ID],
         request=None,
-        responses={200: BotSerializer, **error_responses(401, 404)},
+        responses={200: BotSerializer},
     )
     @action(detail=True, methods=["post"])
     def start(self, request, bot_id=None):
@@ -137,7 +137,7 @@ class BotViewSet(
         summary="Stop a bot",
         parameters=[BOT_ID],
         request=None,
-        responses={200: BotSerializer, **error_responses(401, 404)},
+        responses={200: BotSerializer},
     )
     @action(detail=True, methods=["post"])
     def stop(self, request, bot_id=None):
@@ -147,7 +147,7 @@ class BotViewSet(
         summary="ACTIVE becomes STOPPED, anything else ACTIVE",
         parameters=[BOT_ID],
         request=None,
-        responses={200: BotSerializer, **error_responses(401, 404)},
+        responses={200: BotSerializer},
     )
     @action(detail=True, methods=["post"])
     def toggle(self, request, bot_id=None):
@@ -156,7 +156,7 @@ class BotViewSet(
     @extend_schema(
         summary="Stop every ACTIVE bot",
         request=None,
-        responses={200: StopAllSerializer, **error_responses(401)},
+        responses={200: StopAllSerializer},
     )
     @action(detail=False, methods=["post"], url_path="stop-all")
     def stop_all(self, request):
@@ -165,7 +165,7 @@ class BotViewSet(
 
     @extend_schema(
         summary="Bot counts and totals",
-        responses={200: BotStatisticsSerializer, **error_responses(401)},
+        responses={200: BotStatisticsSerializer},
     )
     @action(
         detail=False,
@@ -194,19 +194,18 @@ class ActivityLogPagination(SkipLimitPagination):
         summary="The newest entries, oldest first",
         description="The newest `limit` entries after skipping the `skip` newest ones, "
         "in ascending time order (the order to show them in).",
-        responses={200: ActivityLogSerializer, **error_responses(400, 401)},
+        responses={200: ActivityLogSerializer},
     ),
     create=extend_schema(
         summary="Add an entry",
         request=ActivityLogCreateSerializer,
-        responses={200: ActivityLogSerializer, **error_responses(400, 401, 413, 415)},
+        responses={200: ActivityLogSerializer},
     ),
 )
 class ActivityLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = ActivityLogSerializer
     filterset_class = ActivityLogFilter
     pagination_class = ActivityLogPagination
-    parser_classes = [JSONParser]
     # Built once and cloned per request, like BotViewSet.list_rows.
     list_rows = select_rows(
         ActivityLog.objects.order_by("-timestamp", "-id"), ActivityLogSerializer
@@ -231,10 +230,13 @@ class ActivityLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
         response.status_code = status.HTTP_200_OK  # as legacy
         return response
 
+    def perform_create(self, serializer):
+        serializer.instance = services.log_activity(**serializer.validated_data)
+
     @extend_schema(
         summary="Delete every entry",
         request=None,
-        responses={204: None, **error_responses(401)},
+        responses={204: None},
     )
     def destroy_all(self, request):
         services.clear_activity_logs()
@@ -248,8 +250,7 @@ class ActivityLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
                 component_name="LogCount",
                 serializers=[LogCountsSerializer, LevelCountSerializer],
                 resource_type_field_name=None,
-            ),
-            **error_responses(400, 401),
+            )
         },
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
@@ -275,14 +276,14 @@ class TradePagination(SkipLimitPagination):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: TradeSerializer, **error_responses(400, 401)}),
+    list=extend_schema(responses={200: TradeSerializer}),
     retrieve=extend_schema(
         parameters=[OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
-        responses={200: TradeSerializer, **error_responses(401, 404)},
+        responses={200: TradeSerializer},
     ),
 )
 @extend_schema(tags=["trades"])
-class TradeViewSet(viewsets.ReadOnlyModelViewSet):
+class TradeViewSet(NamedNotFoundMixin, viewsets.ReadOnlyModelViewSet):
     """Executed trades, newest first (read-only: the trading engine writes them)."""
 
     queryset = Trade.objects.order_by("-executed_at", "-id")
@@ -291,9 +292,4 @@ class TradeViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
     filterset_class = TradeFilter
     pagination_class = TradePagination
-
-    def get_object(self):
-        try:
-            return super().get_object()
-        except Http404:
-            raise NotFound("Trade not found") from None
+    not_found_detail = "Trade not found"

@@ -4,7 +4,7 @@ import hmac
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
@@ -23,7 +23,6 @@ from bots.telegram.serializers import (
     TelegramStatusSerializer,
     TelegramUpdateSerializer,
 )
-from scalper.api.schema import error_responses
 
 
 @extend_schema(tags=["telegram"])
@@ -34,7 +33,7 @@ class TelegramViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=None,
-        responses={200: TelegramConnectionCodeSerializer, **error_responses(401)},
+        responses={200: TelegramConnectionCodeSerializer},
         description="A new six-digit code, valid for ten minutes, to send to the Telegram bot. "
         "It replaces any earlier code.",
     )
@@ -48,7 +47,7 @@ class TelegramViewSet(viewsets.GenericViewSet):
         return Response(self.get_serializer(services.generate_connection_code()).data)
 
     @extend_schema(
-        responses={200: TelegramStatusSerializer, **error_responses(401)},
+        responses={200: TelegramStatusSerializer},
         description="Whether a chat is connected; with several, the most recently connected.",
     )
     @action(
@@ -59,7 +58,10 @@ class TelegramViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=None,
-        responses={200: MessageSerializer, **error_responses(401, 404)},
+        responses={
+            200: MessageSerializer,
+            404: OpenApiResponse(description="No active Telegram connection"),
+        },
         description="Deactivate every active connection (rows are kept).",
     )
     @action(detail=False, methods=["post"], serializer_class=MessageSerializer)
@@ -68,7 +70,7 @@ class TelegramViewSet(viewsets.GenericViewSet):
         return Response({"message": "Telegram disconnected successfully"})
 
     @extend_schema(
-        responses={200: MessageSerializer, **error_responses(400, 401, 413, 415)},
+        responses={200: MessageSerializer},
         description="Send a message to every active connection. Delivery is best effort: "
         "the answer is 200 also when Telegram is not configured or unreachable.",
     )
@@ -85,7 +87,7 @@ class TelegramViewSet(viewsets.GenericViewSet):
         return Response({"message": "Notification sent successfully"})
 
     @extend_schema(
-        responses={200: TelegramConnectionSerializer(many=True), **error_responses(401)},
+        responses={200: TelegramConnectionSerializer(many=True)},
         description="Every connection, active, inactive and pending, newest first.",
     )
     @action(detail=False, methods=["get"], serializer_class=TelegramConnectionSerializer)
@@ -94,7 +96,7 @@ class TelegramViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("connection_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
-        responses={200: MessageSerializer, **error_responses(400, 401, 404)},
+        responses={200: MessageSerializer},
     )
     @action(
         detail=False,
@@ -106,7 +108,7 @@ class TelegramViewSet(viewsets.GenericViewSet):
         services.delete_connection(connection_id)
         return Response({"message": "Connection deleted successfully"})
 
-    @extend_schema(responses={200: TelegramStatsSerializer, **error_responses(401)})
+    @extend_schema(responses={200: TelegramStatsSerializer})
     @action(detail=False, methods=["get"], serializer_class=TelegramStatsSerializer)
     def stats(self, request):
         return Response(self.get_serializer(services.connection_stats()).data)
@@ -139,7 +141,12 @@ class TelegramWebhookSecret(BasePermission):
         )
     ],
     request=TelegramUpdateSerializer,
-    responses={200: MessageSerializer, **error_responses(400, 403, 413, 415)},
+    responses={
+        200: MessageSerializer,
+        403: OpenApiResponse(
+            description="Missing or wrong secret token, or TELEGRAM_WEBHOOK_SECRET is not set"
+        ),
+    },
     description="Called by Telegram with each message sent to the bot: a six-digit code "
     "connects the chat; /start, /connect, /help, /status and /disconnect are answered.",
 )

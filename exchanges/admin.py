@@ -10,10 +10,10 @@ CREDENTIALS_KEYS, so editing a row written by the legacy backend moves it off th
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import models
 
 from exchanges import encryption, services
 from exchanges.models import ExchangeCredentials
+from scalper.legacy.admin import CHECKBOXES
 
 # Form field -> the column that stores it encrypted.
 SECRET_COLUMNS = {
@@ -142,8 +142,7 @@ class NetworkFilter(admin.SimpleListFilter):
 @admin.register(ExchangeCredentials)
 class ExchangeCredentialsAdmin(admin.ModelAdmin):
     form = ExchangeCredentialsForm
-    # The legacy boolean columns are nullable; a checkbox, not a yes/no/unknown menu.
-    formfield_overrides = {models.BooleanField: {"form_class": forms.BooleanField}}
+    formfield_overrides = CHECKBOXES
     list_display = (
         "label",
         "exchange_display_name",

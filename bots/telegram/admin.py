@@ -1,10 +1,9 @@
 """The admin of Telegram connections (registered by bots/admin.py's import of this module)."""
 
-from django import forms
 from django.contrib import admin
-from django.db import models
 
 from bots.telegram.models import TelegramConnection
+from scalper.legacy.admin import CHECKBOXES
 
 
 @admin.register(TelegramConnection)
@@ -20,8 +19,7 @@ class TelegramConnectionAdmin(admin.ModelAdmin):
     )
     list_filter = ("is_active",)
     search_fields = ("chat_id", "username")
-    # The legacy boolean columns are nullable; a checkbox, not a yes/no/unknown menu.
-    formfield_overrides = {models.BooleanField: {"form_class": forms.BooleanField}}
+    formfield_overrides = CHECKBOXES
     date_hierarchy = "connected_at"
     ordering = ("-connected_at",)
     fields = (

@@ -1,8 +1,8 @@
-"""Serializers of the bots app: request validation and the legacy API's response shapes."""
+"""Serializers of bots: the legacy API's BotResponse, and the rules of what a client sets."""
 
 from rest_framework import serializers
 
-from bots.models import ActivityLog, Bot, BotStatus, LogLevel, Trade
+from bots.models import Bot, BotStatus
 from exchanges.models import Exchange, OrderSide
 from scalper.api.fields import (
     DisplayChoiceField,
@@ -10,13 +10,8 @@ from scalper.api.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictFloatField,
-    StrictUUIDField,
 )
 from scalper.api.serializers import RowListSerializer
-
-# ---------------------------------------------------------------------------------------------
-# Bots
-# ---------------------------------------------------------------------------------------------
 
 
 class BotSerializer(serializers.ModelSerializer):
@@ -121,89 +116,3 @@ class BotStatisticsSerializer(serializers.Serializer):
 class StopAllSerializer(serializers.Serializer):
     message = serializers.CharField()
     count = serializers.IntegerField()
-
-
-# ---------------------------------------------------------------------------------------------
-# Activity logs
-# ---------------------------------------------------------------------------------------------
-
-
-class ActivityLogSerializer(serializers.ModelSerializer):
-    """A log entry as the legacy ActivityLogResponse showed it. `level` is shown as stored:
-    the column is plain text and legacy rows may hold other levels."""
-
-    level = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = ActivityLog
-        fields = ("level", "message", "bot_id", "id", "timestamp")
-        read_only_fields = fields
-        list_serializer_class = RowListSerializer
-
-
-class ActivityLogCreateSerializer(serializers.ModelSerializer):
-    level = serializers.ChoiceField(LogLevel.choices)
-    message = StrictCharField(max_length=500, trim_whitespace=False)
-    # Not checked against the bots table, as legacy: a log may outlive its bot.
-    bot_id = StrictUUIDField(allow_null=True, default=None)
-
-    class Meta:
-        model = ActivityLog
-        fields = ("level", "message", "bot_id")
-
-    def to_representation(self, log):
-        return ActivityLogSerializer(log, context=self.context).data
-
-
-class LogCountQuerySerializer(serializers.Serializer):
-    level = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        help_text="Count only this level (any text, as stored); the answer is then {level, count}.",
-    )
-
-
-class LogCountsSerializer(serializers.Serializer):
-    """The number of entries of each level, and of all entries."""
-
-    INFO = serializers.IntegerField()
-    SUCCESS = serializers.IntegerField()
-    WARNING = serializers.IntegerField()
-    ERROR = serializers.IntegerField()
-    TELEGRAM = serializers.IntegerField()
-    TOTAL = serializers.IntegerField()
-
-
-class LevelCountSerializer(serializers.Serializer):
-    """The number of entries of the level asked for."""
-
-    level = serializers.CharField()
-    count = serializers.IntegerField()
-
-
-# ---------------------------------------------------------------------------------------------
-# Trades
-# ---------------------------------------------------------------------------------------------
-
-
-class TradeSerializer(serializers.ModelSerializer):
-    side = DisplayChoiceField(OrderSide.choices)
-    exchange = DisplayChoiceField(Exchange.choices)
-
-    class Meta:
-        model = Trade
-        # The key order of the legacy TradeResponse schema.
-        fields = [
-            "bot_id",
-            "symbol",
-            "side",
-            "quantity",
-            "price",
-            "exchange",
-            "id",
-            "pnl",
-            "commission",
-            "exchange_order_id",
-            "executed_at",
-        ]
-        read_only_fields = fields

@@ -42,7 +42,7 @@ class ActivityLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
     serializer_class = ActivityLogSerializer
     filterset_class = ActivityLogFilter
     pagination_class = ActivityLogPagination
-    # Built once and cloned per request, like BotViewSet.list_rows.
+    # Built once and cloned per request, like BotViewSet.list_rows (bots/views/bots.py).
     list_rows = select_rows(
         ActivityLog.objects.order_by("-timestamp", "-id"), ActivityLogSerializer
     )

@@ -65,7 +65,7 @@ class BotViewSet(
     pagination_class = SkipLimitPagination
     lookup_url_kwarg = "bot_id"
     not_found_detail = "Bot not found"
-    # Any path segment reaches the view, so a malformed id gets the JSON 404 below.
+    # Any path segment reaches the view, so a malformed id gets the JSON 404 too.
     lookup_value_regex = "[^/]+"
     # PUT already has the legacy partial semantics; there is no PATCH.
     http_method_names = ["get", "post", "put", "delete", "head", "options"]

@@ -1,7 +1,8 @@
 """Every error the API returns is JSON with a human-readable `detail` string.
 
 The legacy frontend shows `detail` in a toast, so validation errors get a one-line summary in
-`detail` and keep the per-field messages in `errors`.
+`detail` and keep the per-field messages in `errors`. The services' own exceptions
+(scalper/exceptions.py) get their status code here, and their message as `detail`.
 """
 
 import logging

@@ -1,3 +1,6 @@
+"""API of the exchanges app: credentials (every change through exchanges/services.py) and last
+traded prices (exchanges/prices.py)."""
+
 from drf_spectacular.utils import (
     OpenApiResponse,
     PolymorphicProxySerializer,

@@ -1,3 +1,5 @@
+"""API of the orders app: the orders the bots placed, read-only, and their statistics."""
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets

@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 
 from bots.models import ActivityLog, Bot
-from scalper.legacy.adoption import ADOPTION_LOCK_KEY, expected_schema
+from scalper.legacy.adoption import ADOPTION_LOCK_KEY
+from scalper.legacy.baseline import expected_schema
 from scalper.legacy.schema import LEGACY_TABLES, read_schema
 from tests.databases import PROJECT_DIR, server_dsn
 from tests.project_copies import add_model_field, copy_project, write_migration

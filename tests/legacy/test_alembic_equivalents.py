@@ -1,4 +1,4 @@
-"""Every Alembic command of the legacy team's workflow has a Django equivalent (README table).
+"""Every Alembic command of the legacy workflow has a Django equivalent (docs/migrations.md).
 
 Each test runs the Django commands of one or a few rows against scratch databases, as an
 operator would (`manage.py` in a subprocess). Tests that change a model do it in a copy of the

@@ -1,5 +1,5 @@
 """Production settings (DEBUG off) refuse to start without real secrets, and pass Django's
-deployment checklist with nothing more than the variables the README lists as required.
+deployment checklist with nothing more than the variables docs/production.md lists as required.
 """
 
 import os

@@ -34,23 +34,39 @@ def database_default(field, connection):
     return sql % tuple(params)
 
 
-def baseline_models(loader):
-    state = loader.project_state(BASELINE, at_end=True)
+def migrated_models(loader, migrations):
+    """The managed models of the apps of `migrations`, as they stand after them."""
+    apps = {app for app, _ in migrations}
+    state = loader.project_state(migrations, at_end=True)
     return [
         model
         for model in state.apps.get_models()
-        if model._meta.app_label in BASELINE_APPS and model._meta.managed
+        if model._meta.app_label in apps and model._meta.managed
     ]
 
 
-def expected_schema(connection):
-    """The schema the baseline migrations create, in the terms `read_schema()` reads.
+def enum_types(loader, migrations):
+    """{type name: labels} of the `CreateEnumType` operations up to `migrations`, in their apps."""
+    apps = {app for app, _ in migrations}
+    plan = dict.fromkeys(key for target in migrations for key in loader.graph.forwards_plan(target))
+    return {
+        operation.name: tuple(operation.labels)
+        for app, name in plan
+        if app in apps
+        for operation in loader.graph.nodes[(app, name)].operations
+        if isinstance(operation, CreateEnumType)
+    }
+
+
+def expected_schema(connection, migrations=BASELINE):
+    """The schema `migrations` (the baseline by default) create, in the terms `read_schema()` reads.
 
     Derived from the migrations themselves (their model state and `CreateEnumType` operations),
-    so there is one source of truth; a test proves it equals the legacy database's catalog.
+    so there is one source of truth; a test proves that the baseline's equals the legacy
+    database's catalog.
     """
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    models = baseline_models(loader)
+    models = migrated_models(loader, migrations)
     names = {model._meta.db_table for model in models}
     for model in models:
         names.update(field.column for field in model._meta.local_concrete_fields)
@@ -60,11 +76,7 @@ def expected_schema(connection):
         cursor.execute("SELECT name, quote_ident(name) FROM unnest(%s::text[]) name", [[*names]])
         quoted = dict(cursor.fetchall())
 
-    schema = Schema()
-    for app, name in BASELINE:
-        for operation in loader.graph.nodes[(app, name)].operations:
-            if isinstance(operation, CreateEnumType):
-                schema.enums[operation.name] = tuple(operation.labels)
+    schema = Schema(enums=enum_types(loader, migrations))
     for model in models:
         table, meta = model._meta.db_table, model._meta
         schema.tables[table] = {

@@ -12,6 +12,9 @@ import requests
 from tests.support.databases import PROJECT_DIR
 from tests.support.servers import AppServer
 
+# gunicorn serving collectstatic's output (13 s).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory):

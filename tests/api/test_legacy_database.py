@@ -15,6 +15,10 @@ import requests
 from tests.support.databases import ScratchDatabase
 from tests.support.servers import AppServer
 
+# A legacy database adopted and served by gunicorn (24 s).
+pytestmark = pytest.mark.slow
+
+
 EXCHANGE_DISPLAY = {
     "COINDCX_F": "CoinDCX F",
     "BINANCE": "Binance",

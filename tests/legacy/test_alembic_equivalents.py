@@ -16,6 +16,9 @@ from tests.support.project_copies import add_model_field, copy_project, write_mi
 from tests.support.schemas import fingerprint, legacy_rows
 from tests.support.servers import AppServer
 
+# Project copies, manage.py and gunicorn in subprocesses (60 s).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def project(tmp_path):

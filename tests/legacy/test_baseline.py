@@ -331,6 +331,7 @@ def test_a_failure_while_migrating_rolls_everything_back(legacy_db):
 # The command line: exit statuses, concurrency
 
 
+@pytest.mark.slow
 def test_the_command_line_exits_0_when_clean_and_1_on_errors(legacy_db):
     clean = legacy_db.manage("baseline", "--check", check=False)
     legacy_db.execute("ALTER TABLE bots DROP COLUMN pnl")
@@ -363,6 +364,7 @@ def waiting_advisory_locks(database):
     )[0][0]
 
 
+@pytest.mark.slow
 def test_two_concurrent_runs_adopt_once_and_the_second_finds_it_done(legacy_db):
     rows_before = legacy_rows(legacy_db)
     command = [sys.executable, "manage.py", "baseline", "--format", "json"]
@@ -454,6 +456,7 @@ def test_the_whole_way_back_leaves_the_database_exactly_as_the_legacy_backend_ha
     assert fingerprint(legacy_db) == before
 
 
+@pytest.mark.slow
 def test_a_later_migration_is_applied_by_the_adoption_and_reverses_with_the_data_intact(
     legacy_db, tmp_path
 ):
@@ -480,6 +483,7 @@ def test_a_later_migration_is_applied_by_the_adoption_and_reverses_with_the_data
     ]
 
 
+@pytest.mark.slow
 def test_a_non_atomic_later_migration_runs_once_the_adoption_is_committed(legacy_db, tmp_path):
     project = copy_project(tmp_path / "project")
     write_migration(project, "bots", "0002_bots_exchange_idx", CONCURRENT_INDEX_MIGRATION)

@@ -8,6 +8,7 @@ covered without touching this test.
 
 from pathlib import Path
 
+import pytest
 from django.apps import apps
 from django.db.migrations.loader import MigrationLoader
 
@@ -61,6 +62,7 @@ def test_the_project_has_initial_migrations_for_the_legacy_apps():
         assert migrations[app][0] == "0001_initial"
 
 
+@pytest.mark.slow
 def test_every_migration_after_the_initial_ones_round_trips_legacy_rows_unchanged(legacy_db):
     columns = {table: legacy_columns(legacy_db, table) for table in ALL_LEGACY_TABLES}
     before = fingerprint(legacy_db, columns)

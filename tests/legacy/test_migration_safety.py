@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from tests.support.databases import PROJECT_DIR
 from tests.support.project_copies import (
     CONCURRENT_INDEX_MIGRATION,
@@ -10,6 +12,10 @@ from tests.support.project_copies import (
     copy_project,
     write_migration,
 )
+
+# The migration gate on project copies, in subprocesses (20 s).
+pytestmark = pytest.mark.slow
+
 
 BLOCKING_MIGRATION = """
 from django.db import migrations, models

@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.support.commands import get_json, manage
 from tests.support.databases import PROJECT_DIR
 from tests.support.servers import free_port
@@ -43,6 +45,7 @@ def test_the_default_database_is_a_sqlite_file_in_the_project_folder():
     assert result.stdout.strip().splitlines()[-1] == str(PROJECT_DIR / "db.sqlite3")
 
 
+@pytest.mark.slow
 def test_sqlite_refuses_an_unknown_enum_value(tmp_path):
     env = {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     assert manage("migrate", env=env).returncode == 0

@@ -9,6 +9,9 @@ import pytest
 from tests.support.faults import MODES, database_down, database_hangs, prepared_cluster
 from tests.support.servers import AppServer
 
+# Throwaway PostgreSQL clusters stopped under gunicorn.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def cluster():

@@ -23,6 +23,10 @@ from tests.support.factories import (
     UserFactory,
 )
 
+# Schemathesis over every operation.
+pytestmark = pytest.mark.slow
+
+
 SEED = 20240611
 EXAMPLES_PER_OPERATION = 25
 

@@ -5,7 +5,12 @@ of one bot are applied one after the other, and stop-all leaves no bot ACTIVE.
 A smaller burst than `python -m benchmarks.load_test`, which prints the figures.
 """
 
+import pytest
+
 from tests.support.load import run_on_a_fresh_cluster
+
+# A throwaway cluster and gunicorn under a burst of requests.
+pytestmark = pytest.mark.slow
 
 
 def test_a_concurrent_burst_loses_nothing_and_keeps_status_and_log_in_agreement():

@@ -443,6 +443,7 @@ def test_migrate_zero_fake_returns_to_the_legacy_state_and_baseline_works_again(
     assert applied_migrations(legacy_db) == BASELINE_ROWS
 
 
+@pytest.mark.slow
 def test_the_whole_way_back_leaves_the_database_exactly_as_the_legacy_backend_had_it(legacy_db):
     before = fingerprint(legacy_db)
     baseline(legacy_db)

@@ -24,6 +24,10 @@ NEW_BOT = {
 }
 
 
+# Waiting out the client timeouts of a silent port takes seconds.
+SILENT_PORT = pytest.param("silent_port", marks=pytest.mark.slow)
+
+
 @pytest.fixture
 def closed_port():
     with socket.socket() as probe:
@@ -78,7 +82,7 @@ def redis_at(port):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("outage", ["closed_port", "silent_port"])
+@pytest.mark.parametrize("outage", ["closed_port", SILENT_PORT])
 def test_bots_work_while_redis_is_down(api_client, request, outage, caplog):
     with redis_at(request.getfixturevalue(outage)):
         statuses = every_bot_operation(api_client)
@@ -88,7 +92,7 @@ def test_bots_work_while_redis_is_down(api_client, request, outage, caplog):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("outage", ["closed_port", "silent_port"])
+@pytest.mark.parametrize("outage", ["closed_port", SILENT_PORT])
 def test_bots_work_while_telegram_is_down(
     api_client, request, outage, caplog, django_capture_on_commit_callbacks
 ):

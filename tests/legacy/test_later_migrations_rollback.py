@@ -81,8 +81,8 @@ def legacy_writes(database):
         ),
         ("UPDATE trades SET pnl=0.75 WHERE trades.id = %s", [trade]),
         (
-            "UPDATE telegram_connections SET chat_id=id::text, is_active=true, connection_code=NULL "
-            "WHERE telegram_connections.id = %s",
+            "UPDATE telegram_connections SET chat_id=id::text, is_active=true, "
+            "connection_code=NULL WHERE telegram_connections.id = %s",
             [chat],
         ),
         (

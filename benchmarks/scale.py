@@ -12,13 +12,20 @@ at 1M. The databases are dropped afterwards. Takes a few minutes (loading a mill
 
 import argparse
 import statistics
+import tempfile
 import time
 from contextlib import ExitStack
 
 import psycopg
 import requests
 
-from benchmarks.api_throughput import app_environment, gunicorn, prepare, throwaway_database
+from benchmarks.api_throughput import (
+    app_environment,
+    gunicorn,
+    manage,
+    prepare,
+    throwaway_database,
+)
 
 SIZES = [(10_000, 2_000), (1_000_000, 200_000)]
 PAGED, WITHIN_MS = "paged", "ms"
@@ -75,7 +82,10 @@ def measure(logs, orders, count):
     """{request: median ms} on a database of this size."""
     with ExitStack() as stack:
         url = stack.enter_context(throwaway_database("bench_scale"))
-        environment = app_environment(url)
+        # The admin's pages need their CSS and JS collected, as in production.
+        static = stack.enter_context(tempfile.TemporaryDirectory())
+        environment = {**app_environment(url), "STATIC_ROOT": static}
+        manage(environment, "collectstatic", "--no-input")
         token = prepare(url, environment, logs=logs, orders=orders)
         port = stack.enter_context(gunicorn("scalper.wsgi", environment))
         with psycopg.connect(url) as connection:

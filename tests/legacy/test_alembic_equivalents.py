@@ -12,7 +12,13 @@ import pytest
 from django.core.management import call_command
 
 from tests.support.commands import get_json
-from tests.support.project_copies import add_model_field, copy_project, write_migration
+from tests.support.project_copies import (
+    add_model_field,
+    copy_project,
+    latest_migration,
+    next_migration,
+    write_migration,
+)
 from tests.support.schemas import fingerprint, legacy_rows
 from tests.support.servers import AppServer
 
@@ -147,9 +153,9 @@ def test_alembic_autogenerate_is_makemigrations_and_a_forgotten_one_fails_the_ch
 def test_an_empty_alembic_revision_is_makemigrations_empty(project, scratch_db):
     made = scratch_db.manage("makemigrations", "bots", "--empty", "--name", "backfill", cwd=project)
 
-    migration = project / "bots/migrations/0002_backfill.py"
-    assert "bots/migrations/0002_backfill.py" in made.stdout
-    assert "('bots', '0001_initial')" in migration.read_text()
+    migration = project / f"bots/migrations/{next_migration('bots', 'backfill')}.py"
+    assert f"bots/migrations/{next_migration('bots', 'backfill')}.py" in made.stdout
+    assert f"('bots', '{latest_migration('bots')}')" in migration.read_text()
     assert "operations = [\n    ]" in migration.read_text()
 
 

@@ -10,6 +10,8 @@ from tests.support.project_copies import (
     CONCURRENT_INDEX_MIGRATION,
     add_model_field,
     copy_project,
+    latest_migration,
+    next_migration,
     write_migration,
 )
 
@@ -22,13 +24,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bots", "0001_initial")]
+    dependencies = [("bots", "{}")]
 
     operations = [
         migrations.AddField("bot", "paused", models.BooleanField(default=False)),
         migrations.AddIndex("bot", models.Index(fields=["first_order"], name="bots_first_idx")),
     ]
-"""
+""".format(latest_migration("bots"))
+EXCHANGE_INDEX = next_migration("bots", "bots_exchange_idx")
+BOT_PAUSED = next_migration("bots", "bot_paused")
+NEW_FIELD = next_migration("exchanges", "new_field")
+
+# The project's own migrations after the baseline, which the gate checks in every copy too.
+LATER = sum(
+    not path.stem.startswith("0001")
+    for app in ("bots", "exchanges", "orders", "scalper/legacy")
+    for path in (PROJECT_DIR / app / "migrations").glob("[0-9][0-9][0-9][0-9]_*.py")
+)
 
 
 def migration_gate(project):
@@ -50,7 +62,7 @@ def test_the_projects_migrations_pass_the_gate():
 
 def test_the_gate_passes_a_nullable_column_and_an_index_built_concurrently(tmp_path, scratch_db):
     project = copy_project(tmp_path / "project")
-    write_migration(project, "bots", "0002_bots_exchange_idx", CONCURRENT_INDEX_MIGRATION)
+    write_migration(project, "bots", EXCHANGE_INDEX, CONCURRENT_INDEX_MIGRATION)
     add_model_field(
         project, "exchanges", "ExchangeCredentials", "new_field = models.TextField(null=True)"
     )
@@ -59,40 +71,40 @@ def test_the_gate_passes_a_nullable_column_and_an_index_built_concurrently(tmp_p
     result = migration_gate(project)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "bots.0002_bots_exchange_idx: OK" in result.stdout
-    assert "exchanges.0002_new_field: OK" in result.stdout
-    assert "2 migration(s) after the baseline checked, 0 refused." in result.stdout
+    assert f"bots.{EXCHANGE_INDEX}: OK" in result.stdout
+    assert f"exchanges.{NEW_FIELD}: OK" in result.stdout
+    assert f"{LATER + 2} migration(s) after the baseline checked, 0 refused." in result.stdout
 
 
 def test_the_gate_refuses_a_not_null_column_and_an_index_that_blocks_writes(tmp_path):
     project = copy_project(tmp_path / "project")
-    write_migration(project, "bots", "0002_bot_paused", BLOCKING_MIGRATION)
+    write_migration(project, "bots", BOT_PAUSED, BLOCKING_MIGRATION)
 
     result = migration_gate(project)
 
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "bots.0002_bot_paused: REFUSED" in result.stdout
+    assert f"bots.{BOT_PAUSED}: REFUSED" in result.stdout
     assert "    NOT NULL constraint on columns" in result.stdout
-    assert "bots.0002_bot_paused.sql:5:41: warning: ban-drop-default" in result.stdout
-    assert "bots.0002_bot_paused.sql:9:0: warning: require-concurrent-index-creation" in (
+    assert f"bots.{BOT_PAUSED}.sql:5:41: warning: ban-drop-default" in result.stdout
+    assert f"bots.{BOT_PAUSED}.sql:9:0: warning: require-concurrent-index-creation" in (
         result.stdout
     )
-    assert "1 migration(s) after the baseline checked, 1 refused: bots.0002_bot_paused" in (
+    assert f"{LATER + 1} migration(s) after the baseline checked, 1 refused: bots.{BOT_PAUSED}" in (
         result.stdout
     )
 
 
 def test_a_refused_migration_passes_once_a_reviewer_lists_it_with_the_reason(tmp_path):
     project = copy_project(tmp_path / "project")
-    write_migration(project, "bots", "0002_bot_paused", BLOCKING_MIGRATION)
+    write_migration(project, "bots", BOT_PAUSED, BLOCKING_MIGRATION)
     gate = project / "tests" / "support" / "migration_gate.py"
     gate.write_text(
         gate.read_text().replace(
-            "REVIEWED = {}", 'REVIEWED = {"bots.0002_bot_paused": "bots is small, no old code"}'
+            "REVIEWED = {}", f'REVIEWED = {{"bots.{BOT_PAUSED}": "bots is small, no old code"}}'
         )
     )
 
     result = migration_gate(project)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "bots.0002_bot_paused: REVIEWED (bots is small, no old code)" in result.stdout
+    assert f"bots.{BOT_PAUSED}: REVIEWED (bots is small, no old code)" in result.stdout

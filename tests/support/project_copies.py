@@ -34,6 +34,26 @@ def add_model_field(project, app, model, declaration):
     models_file.write_text(source.replace(header, f"{header}\n    {declaration}", 1))
 
 
+def without_later_migrations(project):
+    """Remove the migrations after the baseline from a copy (for tests of the adoption alone)."""
+    for app in ("bots", "exchanges", "orders"):
+        for path in (project / app / "migrations").glob("[0-9][0-9][0-9][0-9]_*.py"):
+            if not path.stem.startswith("0001"):
+                path.unlink()
+    return project
+
+
+def latest_migration(app):
+    """The name of the project's last migration of `app` (`bots`: `0004_...`)."""
+    folder = PROJECT_DIR / app / "migrations"
+    return max(path.stem for path in folder.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def next_migration(app, name):
+    """`name` numbered as the migration that would follow `app`'s last one (`0005_name`)."""
+    return f"{int(latest_migration(app)[:4]) + 1:04d}_{name}"
+
+
 def write_migration(project, app, name, source):
     path = project / app / "migrations" / f"{name}.py"
     path.write_text(source)
@@ -49,9 +69,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("bots", "0001_initial")]
+    dependencies = [("bots", "{}")]
 
     operations = [
         AddIndexConcurrently("bot", models.Index(fields=["exchange"], name="bots_exchange_idx")),
     ]
-"""
+""".format(latest_migration("bots"))

@@ -39,3 +39,42 @@ def fingerprint(database):
 
 def legacy_rows(database):
     return {table: database.table_rows(table) for table in (*LEGACY_TABLES, "alembic_version")}
+
+
+def later_migrations():
+    """The project's migrations of the legacy apps after the baseline: [(app, name)], sorted.
+    The adoption applies them too."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return sorted(
+        key
+        for key, migration in loader.disk_migrations.items()
+        if key[0] in ("bots", "exchanges", "orders") and not migration.initial
+    )
+
+
+def later_indexes():
+    """The names of the indexes the project's later migrations add to the legacy tables."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return {
+        operation.index.name
+        for key in later_migrations()
+        for operation in loader.disk_migrations[key].operations
+        if hasattr(operation, "index")
+    }
+
+
+def without_later_indexes(schema):
+    """`schema` without the indexes of the later migrations: what the baseline left."""
+    added = later_indexes()
+    schema.indexes = {name: index for name, index in schema.indexes.items() if name not in added}
+    return schema
+
+
+def roll_back_later_migrations(database):
+    """The documented roll-back of the later migrations (docs/benchmarks.md)."""
+    for app in ("orders", "bots"):
+        database.manage("migrate", app, "0001_initial")

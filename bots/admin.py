@@ -16,8 +16,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from bots import services
+from bots import services, telegram
 from bots.models import ActivityLog, Bot, BotStatus, TelegramConnection, Trade
+from scalper.legacy.cutover import DualRunRefusal
 from scalper.paginators import LargeTableAdmin
 
 # How many activity log rows a bot's page shows; the rest is one click away.
@@ -67,6 +68,16 @@ class BotForm(forms.ModelForm):
             "infinite_loop",
             "config",
         )
+
+    def clean_exchange(self):
+        exchange = self.cleaned_data["exchange"]
+        try:
+            services.refuse_unreadable_exchange(
+                exchange, None if self.instance._state.adding else self.instance
+            )
+        except DualRunRefusal as error:
+            raise forms.ValidationError(error.detail) from None
+        return exchange
 
 
 @admin.register(Bot)
@@ -298,8 +309,24 @@ class TradeAdmin(BotRowsAdmin):
     )
 
 
+class TelegramConnectionForm(forms.ModelForm):
+    class Meta:
+        model = TelegramConnection
+        fields = ("is_active",)
+
+    def clean_is_active(self):
+        is_active = self.cleaned_data["is_active"]
+        if is_active and not self.instance.is_active:
+            try:
+                telegram.refuse_second_chat(self.instance.chat_id)
+            except DualRunRefusal as error:
+                raise forms.ValidationError(error.detail) from None
+        return is_active
+
+
 @admin.register(TelegramConnection)
 class TelegramConnectionAdmin(admin.ModelAdmin):
+    form = TelegramConnectionForm
     list_display = (
         "chat_id",
         "username",

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from bots.models import TelegramConnection
 from bots.notifications import reply
+from scalper.legacy import cutover
 from scalper.locks import transaction_lock
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -152,12 +153,20 @@ def connection_stats():
     }
 
 
+def refuse_second_chat(chat_id):
+    """During the dual run, refuse activating `chat_id` while another chat is active
+    (cutover.DualRunRefusal): the legacy backend fails on two active connections."""
+    others = TelegramConnection.objects.filter(is_active=True).exclude(chat_id=chat_id)
+    cutover.refuse_second_telegram_chat(others.exists())
+
+
 @transaction.atomic
 def connect_chat(code, chat_id, user):
     """Activate the pending connection holding `code` for `chat_id`; None if the code is not valid.
 
     A chat connected before keeps its row (chat ids are unique): it takes over the pending
-    connection, which is deleted.
+    connection, which is deleted. Raises cutover.DualRunRefusal for a second chat during the
+    dual run.
     """
     pending = (
         TelegramConnection.objects.select_for_update()
@@ -166,6 +175,7 @@ def connect_chat(code, chat_id, user):
     )
     if pending is None:
         return None
+    refuse_second_chat(chat_id)
     connection = (
         TelegramConnection.objects.select_for_update()
         .filter(chat_id=chat_id)
@@ -233,8 +243,12 @@ def handle_update(update):
     if text.startswith("/"):
         answer = _command_answer(text, chat_id)
     elif CODE.fullmatch(text):
-        connected = connect_chat(text, chat_id, message.get("from", {}))
-        answer = CONNECTED if connected else INVALID_CODE
+        try:
+            connected = connect_chat(text, chat_id, message.get("from", {}))
+        except cutover.DualRunRefusal as refusal:
+            answer = f"❌ {refusal.detail}"
+        else:
+            answer = CONNECTED if connected else INVALID_CODE
     else:
         answer = NOT_UNDERSTOOD
     if answer:

@@ -2,8 +2,9 @@
 
 No page ever shows a secret, not even encrypted: the `*_encrypted` columns are not in any form or
 list. The form has write-only fields to set or replace a secret; saving encrypts new secrets and
-re-encrypts the stored ones with the current first key of CREDENTIALS_KEYS, so editing a row
-written by the legacy backend moves it off the legacy key.
+re-encrypts the stored ones with the key the API writes with (the first key of CREDENTIALS_KEYS,
+or the legacy key during the dual run: scalper/legacy/cutover.py), so editing a row moves it to
+that key.
 """
 
 from django import forms
@@ -13,6 +14,7 @@ from django.db import models
 
 from exchanges import encryption, services
 from exchanges.models import ExchangeCredentials
+from scalper.legacy.cutover import DualRunRefusal
 
 # Form field -> the column that stores it encrypted.
 SECRET_COLUMNS = {
@@ -75,6 +77,8 @@ class ExchangeCredentialsForm(forms.ModelForm):
             self.encrypt_secrets(cleaned)
         except ImproperlyConfigured as error:
             raise ValidationError(f"Cannot encrypt the secrets: {error}") from error
+        except DualRunRefusal as error:
+            raise ValidationError(error.detail) from None
         return cleaned
 
     def check_single_active(self, cleaned):
@@ -84,11 +88,21 @@ class ExchangeCredentialsForm(forms.ModelForm):
         holds until this row is saved.
         """
         exchange = cleaned.get("exchange", self.instance.exchange)
-        if not (cleaned.get("is_active") and exchange):
+        if not exchange:
+            return
+        is_testnet = cleaned.get("is_testnet")
+        if self.instance._state.adding or is_testnet != self.instance.is_testnet:
+            try:
+                services.refuse_second_row(
+                    exchange, is_testnet, exchange, exclude_pk=self.instance.pk
+                )
+            except DualRunRefusal as error:
+                raise ValidationError(error.detail) from None
+        if not cleaned.get("is_active"):
             return
         try:
             services.refuse_second_active(
-                exchange, cleaned.get("is_testnet"), exchange, exclude_pk=self.instance.pk
+                exchange, is_testnet, exchange, exclude_pk=self.instance.pk
             )
         except services.DuplicateActiveCredentials as error:
             raise ValidationError(
@@ -96,13 +110,15 @@ class ExchangeCredentialsForm(forms.ModelForm):
             ) from None
 
     def encrypt_secrets(self, cleaned):
+        # The key the API's writes use too: the legacy one during the dual run.
+        key = services.writing_key()
         for name, column in SECRET_COLUMNS.items():
             entered, stored = cleaned.get(name), getattr(self.instance, column)
             if entered:
-                self.encrypted[column] = encryption.encrypt(entered)
+                self.encrypted[column] = encryption.encrypt(entered, key)
             elif stored:
                 try:
-                    self.encrypted[column] = encryption.reencrypt(stored)
+                    self.encrypted[column] = encryption.reencrypt(stored, key)
                 except encryption.DecryptionError:
                     self.add_error(
                         name,

@@ -16,6 +16,7 @@ from rest_framework.exceptions import APIException, NotFound
 
 from exchanges import adapters, encryption
 from exchanges.models import ExchangeCredentials
+from scalper.legacy import cutover
 from scalper.locks import transaction_lock
 from scalper.writes import save_changed_fields
 
@@ -67,6 +68,25 @@ def refuse_second_active(exchange, is_testnet, shown_exchange, exclude_pk=None):
         )
 
 
+def refuse_second_row(exchange, is_testnet, shown_exchange, exclude_pk=None):
+    """During the dual run, raise DualRunRefusal if another row has this exchange and network.
+
+    Call it inside the transaction that saves the row: the lock it takes lasts until then.
+    """
+    transaction_lock(f"exchange_credentials:{exchange}:{network(is_testnet)}")
+    others = ExchangeCredentials.objects.filter(exchange=exchange, is_testnet=is_testnet)
+    cutover.refuse_second_credentials(
+        others.exclude(pk=exclude_pk).exists(), shown_exchange, network(is_testnet)
+    )
+
+
+def writing_key():
+    """The Fernet key new secrets are encrypted with, and that holds until the transaction ends:
+    the legacy key during the dual run (so the legacy backend reads them), else None (the first
+    key of CREDENTIALS_KEYS)."""
+    return cutover.legacy_fernet_key() if cutover.is_dual_run(hold=True) else None
+
+
 def _encrypted(secrets):
     """`{name}_encrypted` columns for the given plaintext secrets.
 
@@ -74,10 +94,11 @@ def _encrypted(secrets):
     passphrase), "" otherwise (the keys).
     """
     columns = {}
+    key = writing_key() if any(secrets.values()) else None
     for name, value in secrets.items():
         column = f"{name}_encrypted"
         if value:
-            columns[column] = encryption.encrypt(value)
+            columns[column] = encryption.encrypt(value, key)
         else:
             columns[column] = None if ExchangeCredentials._meta.get_field(column).null else ""
     return columns
@@ -101,6 +122,7 @@ def create_credentials(*, exchange, api_key, secret_key, passphrase=None, **fiel
     fields.setdefault("is_testnet", True)
     fields.setdefault("is_active", True)
     refuse_second_active(stored_exchange, fields["is_testnet"], shown_exchange=exchange)
+    refuse_second_row(stored_exchange, fields["is_testnet"], shown_exchange=exchange)
     return ExchangeCredentials.objects.create(
         exchange=stored_exchange,
         is_validated=False,
@@ -123,6 +145,10 @@ def update_credentials(credentials, **changes):
     activates = is_active and (not credentials.is_active or is_testnet != credentials.is_testnet)
     if activates:
         refuse_second_active(
+            credentials.exchange, is_testnet, credentials.exchange, exclude_pk=credentials.pk
+        )
+    if is_testnet != credentials.is_testnet:
+        refuse_second_row(
             credentials.exchange, is_testnet, credentials.exchange, exclude_pk=credentials.pk
         )
     changes.update(_encrypted(secrets))
@@ -214,11 +240,12 @@ def rotate_keys(dry_run=False, using=DEFAULT_DB_ALIAS):
     """Re-encrypt every row's secrets with the first key of CREDENTIALS_KEYS, all or nothing.
 
     Rows whose secrets already use that key are left as they are. `updated_at` is not touched:
-    the credentials themselves do not change.
+    the credentials themselves do not change. Refused during the dual run (DualRunRefusal).
     """
     columns = [f"{name}_encrypted" for name in SECRETS]
     credentials = ExchangeCredentials.objects.using(using)
     with transaction.atomic(using=using):
+        cutover.refuse_rotation(using)
         rows = list(credentials.select_for_update().only("pk", *columns))
         changed, undecryptable = [], []
         for row in rows:

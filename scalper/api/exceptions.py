@@ -15,6 +15,8 @@ from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from scalper.legacy.cutover import DualRunRefusal
+
 logger = logging.getLogger(__name__)
 
 DATABASE_UNAVAILABLE = "The database is unavailable. Try again in a moment."
@@ -48,6 +50,8 @@ def body_too_large():
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DualRunRefusal):
+        return Response({"detail": exc.detail}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, RequestDataTooBig):
         return Response(
             {"detail": body_too_large()}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE

@@ -6,8 +6,8 @@ The legacy key is derived here as the legacy backend derived it, independently o
 """
 
 import base64
-import io
 import hashlib
+import io
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken

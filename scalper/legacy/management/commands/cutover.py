@@ -12,7 +12,7 @@ STATE_TEXT = {
         "dual run: the legacy backend may share this database. What this app writes stays "
         "readable by it (credentials under the legacy key; bots on Bybit or Delta refused)."
     ),
-    "finished": "finished: the legacy backend no longer shares this database.",
+    "finished": "finished{since}: the legacy backend no longer shares this database.",
 }
 
 
@@ -85,10 +85,8 @@ def as_text(report):
             f"{done} Re-encrypted {finish['re_encrypted']} of {finish['credentials']} credentials "
             "with the first key of CREDENTIALS_KEYS."
         )
-    state = STATE_TEXT[report["state"]]
-    if report["finished_at"]:
-        state += f" (since {report['finished_at']})"
-    lines.append(f"Cut-over: {state}")
+    since = f" on {report['finished_at']}" if report["finished_at"] else ""
+    lines.append(f"Cut-over: {STATE_TEXT[report['state']].format(since=since)}")
     if report["unreadable"]:
         lines.append(f"The legacy backend could not read {report['unreadable_rows']} rows today:")
         for finding in report["unreadable"]:

@@ -43,7 +43,7 @@ class CutoverState(models.Model):
     `dual_run` while the legacy backend may still share the database (scalper/legacy/cutover.py).
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    id = models.BigIntegerField(primary_key=True, default=1, editable=False)
     dual_run = models.BooleanField()
     # When `manage.py cutover finish` ended the dual run.
     finished_at = models.DateTimeField(null=True, blank=True)

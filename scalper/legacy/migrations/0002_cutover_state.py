@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.PositiveSmallIntegerField(
+                    models.BigIntegerField(
                         default=1, editable=False, primary_key=True, serialize=False
                     ),
                 ),

@@ -239,18 +239,30 @@ class RotationReport:
 def rotate_keys(dry_run=False, using=DEFAULT_DB_ALIAS):
     """Re-encrypt every row's secrets with the first key of CREDENTIALS_KEYS, all or nothing.
 
+    Refused during the dual run (DualRunRefusal): the secrets stay under the legacy key then.
+    """
+    with transaction.atomic(using=using):
+        cutover.refuse_rotation(using)
+        return reencrypt_all(dry_run=dry_run, using=using)
+
+
+def reencrypt_all(key=None, dry_run=False, using=DEFAULT_DB_ALIAS):
+    """Re-encrypt every row's secrets with Fernet key `key` (by default the first key of
+    CREDENTIALS_KEYS), all or nothing.
+
     Rows whose secrets already use that key are left as they are. `updated_at` is not touched:
-    the credentials themselves do not change. Refused during the dual run (DualRunRefusal).
+    the credentials themselves do not change.
     """
     columns = [f"{name}_encrypted" for name in SECRETS]
     credentials = ExchangeCredentials.objects.using(using)
     with transaction.atomic(using=using):
-        cutover.refuse_rotation(using)
         rows = list(credentials.select_for_update().only("pk", *columns))
         changed, undecryptable = [], []
         for row in rows:
             try:
-                tokens = {column: encryption.reencrypt(getattr(row, column)) for column in columns}
+                tokens = {
+                    column: encryption.reencrypt(getattr(row, column), key) for column in columns
+                }
             except encryption.DecryptionError:
                 undecryptable.append(row.pk)
                 continue

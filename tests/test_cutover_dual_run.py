@@ -348,3 +348,57 @@ def test_the_admin_refuses_a_second_active_telegram_chat_during_the_dual_run(
     assert "Another Telegram chat is connected" in response.content.decode()
     other.refresh_from_db()
     assert other.is_active is False
+
+
+# --- the way back after finish -----------------------------------------------------------------
+
+
+def resume(*args):
+    out = io.StringIO()
+    call_command("cutover", "resume", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_resume_returns_to_the_dual_run_with_the_credentials_under_the_legacy_key(api_client):
+    created = api_client.post(CREDENTIALS, NEW_CREDENTIALS, format="json").json()
+
+    text = resume()
+
+    assert text.startswith("Dual run resumed. Re-encrypted 1 of 1 credentials with the legacy key.")
+    assert CutoverState.objects.get().dual_run is True
+    assert CutoverState.objects.get().finished_at is None
+    api_key, secret_key, passphrase = stored_secrets(created["id"])
+    assert legacy_decrypts(api_key) == "plain-api-key-0001"
+    assert legacy_decrypts(secret_key) == "plain-secret-key-0001"
+    assert legacy_decrypts(passphrase) == "pass-phrase-01"
+    response = api_client.post(BOTS, {**NEW_BOT, "exchange": "Bybit"}, format="json")
+    assert response.status_code == 400
+
+
+def test_a_second_resume_changes_nothing(dual_run):
+    ExchangeCredentialsFactory()
+    resume()
+    before = list(ExchangeCredentials.objects.values_list("api_key_encrypted", flat=True))
+
+    text = resume()
+
+    assert text.startswith("Already in the dual run. Re-encrypted 0 of 1 credentials")
+    assert list(ExchangeCredentials.objects.values_list("api_key_encrypted", flat=True)) == before
+
+
+def test_resume_is_refused_while_the_legacy_could_not_read_a_bot_and_changes_nothing(
+    api_client,
+):
+    api_client.post(BOTS, {**NEW_BOT, "exchange": "Bybit"}, format="json")
+    credentials = ExchangeCredentialsFactory()
+    before = stored_secrets(credentials.pk)
+
+    with pytest.raises(CommandError) as refusal:
+        resume()
+
+    message = str(refusal.value)
+    assert message.startswith("Not resumed, nothing was changed")
+    assert "  bots: 1 on Bybit or Delta" in message
+    assert "move bots to CoinDCX F or Binance or delete them" in message
+    assert CutoverState.objects.get().dual_run is False
+    assert stored_secrets(credentials.pk) == before

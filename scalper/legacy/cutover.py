@@ -108,21 +108,54 @@ def refuse_rotation(using=DEFAULT_DB_ALIAS):
         )
 
 
-def finish(using=DEFAULT_DB_ALIAS):
-    """End the dual run and re-encrypt every secret with CREDENTIALS_KEYS, in one transaction.
+class ResumeRefused(Exception):
+    """The database holds rows the legacy backend could not read (`findings`)."""
 
-    Returns (finished_now, rotation report). A second call changes nothing but re-encrypts what
-    the legacy backend may have written since (rows it left under its key).
+    def __init__(self, findings):
+        self.findings = findings
+        super().__init__(
+            f"Not resumed, nothing was changed: the legacy backend could not read "
+            f"{sum(finding.count for finding in findings)} rows (listed by `cutover status`). "
+            "Fix them first (move bots to CoinDCX F or Binance or delete them, keep one set of "
+            "credentials per exchange and network and one active Telegram chat), then run again."
+        )
+
+
+def _switch(dual_run, using, key=None, check=None):
+    """Set the state and re-encrypt every secret with `key`, in one transaction under the lock.
+
+    Returns (changed_now, re-encryption report). Run again, it changes no state but re-encrypts
+    what was written since under another key.
     """
-    from exchanges.services import rotate_keys
+    from exchanges.services import reencrypt_all
 
     with transaction.atomic(using=using):
         transaction_lock(LOCK, using=using)
         current = CutoverState.objects.using(using).select_for_update().get(pk=1)
-        finished_now = current.dual_run
-        if finished_now:
-            current.dual_run = False
-            current.finished_at = timezone.now()
+        changed_now = current.dual_run != dual_run
+        if check and changed_now:
+            check()
+        if changed_now:
+            current.dual_run = dual_run
+            current.finished_at = None if dual_run else timezone.now()
             current.save(using=using)
-        report = rotate_keys(using=using)
-    return finished_now, report
+        report = reencrypt_all(key=key() if key else None, using=using)
+    return changed_now, report
+
+
+def finish(using=DEFAULT_DB_ALIAS):
+    """End the dual run and re-encrypt every secret with CREDENTIALS_KEYS, in one transaction."""
+    return _switch(False, using)
+
+
+def resume(using=DEFAULT_DB_ALIAS):
+    """Back to the dual run (the way back after `finish`): refused while the database holds rows
+    the legacy backend could not read (ResumeRefused); secrets go back under the legacy key."""
+    from scalper.legacy.readability import unreadable_rows
+
+    def check():
+        findings = unreadable_rows(using)
+        if findings:
+            raise ResumeRefused(findings)
+
+    return _switch(True, using, key=legacy_fernet_key, check=check)

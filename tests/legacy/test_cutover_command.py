@@ -61,7 +61,7 @@ def secrets_of(database):
 
 @pytest.fixture
 def adopted_db(legacy_db):
-    legacy_db.manage("baseline")
+    call_command("baseline", database=legacy_db.alias, stdout=io.StringIO())
     return legacy_db
 
 
@@ -70,13 +70,13 @@ def test_baseline_starts_the_dual_run(adopted_db):
 
 
 def test_migrate_fake_initial_on_a_legacy_database_starts_the_dual_run_too(legacy_db):
-    legacy_db.manage("migrate", "--fake-initial")
+    call_command("migrate", fake_initial=True, database=legacy_db.alias, verbosity=0)
 
     assert state_of(legacy_db) == [(True, False)]
 
 
 def test_a_database_made_by_migrate_starts_finished(scratch_db):
-    scratch_db.manage("migrate")
+    call_command("migrate", database=scratch_db.alias, verbosity=0)
 
     assert state_of(scratch_db) == [(False, False)]
     assert status_json(scratch_db)["state"] == "finished"
@@ -183,6 +183,7 @@ def test_finish_without_the_legacy_key_changes_nothing_and_says_what_to_set(adop
     assert secrets_of(adopted_db) == before
 
 
+@pytest.mark.slow
 def test_two_concurrent_finishes_take_turns_under_the_lock(adopted_db):
     # Hold the lock, start two finishes, see both wait for it, then let them go.
     holder = psycopg.connect(server_dsn(adopted_db.name))

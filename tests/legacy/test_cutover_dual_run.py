@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 
 from bots.models import Bot, TelegramConnection
 from exchanges.models import ExchangeCredentials
+from scalper.legacy.cutover import LOCK
 from scalper.legacy.models import CutoverState
 from tests.support.factories import (
     BotFactory,
@@ -406,3 +407,21 @@ def test_resume_is_refused_while_the_legacy_could_not_read_a_bot_and_changes_not
     assert "move bots to CoinDCX F or Binance or delete them" in message
     assert CutoverState.objects.get().dual_run is False
     assert stored_secrets(credentials.pk) == before
+
+
+def test_storing_credentials_holds_the_cut_over_lock_shared_so_finish_waits_for_it(
+    dual_run, api_client
+):
+    from django.db import connection
+
+    api_client.post(CREDENTIALS, NEW_CREDENTIALS, format="json")
+
+    # The test's transaction is still open: the lock taken by the write is still held.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT mode FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
+            "AND objid = (hashtextextended(%s, 0) & 4294967295)::bigint::oid",
+            [LOCK],
+        )
+        modes = [mode for (mode,) in cursor.fetchall()]
+    assert modes == ["ShareLock"]

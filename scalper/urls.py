@@ -1,21 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
-from drf_spectacular.views import (
-    SpectacularJSONAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerView,
-)
+from drf_spectacular.views import SpectacularJSONAPIView
 
-from scalper.api import views
+from scalper.api import docs, views
 from scalper.api.routers import both_spellings
+from scalper.dashboard.urls import build_file_urlpatterns
 
 admin.site.site_header = "Scalper administration"
 admin.site.site_title = "Scalper admin"
 admin.site.index_title = "Bots, orders and exchange accounts"
 
 urlpatterns = [
-    path("", views.root, name="root"),
+    path("", include("scalper.dashboard.urls")),
     *both_spellings(r"^health", views.health, name="health"),
     # Served as application/json, as FastAPI served it (drf-spectacular's default is
     # application/vnd.oai.openapi+json, still given to a client that asks for it).
@@ -26,12 +23,13 @@ urlpatterns = [
         ),
         name="openapi",
     ),
-    path("docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs"),
-    path("redoc", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
+    path("docs", docs.swagger_ui, name="docs"),
+    path("redoc", docs.redoc, name="redoc"),
     path("docs/", views.without_trailing_slash),
     path("redoc/", views.without_trailing_slash),
     path("admin/", admin.site.urls),
     path("api/v1/", include("scalper.api.urls")),
+    *build_file_urlpatterns,
 ]
 
 handler400 = "scalper.api.views.bad_request"

@@ -1,0 +1,19 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, re_path
+
+from scalper.dashboard import views
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="dashboard/sign_in.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
+
+# Files at the top of the dashboard's build (favicon.ico); matched after every other path.
+build_file_urlpatterns = [re_path(r"^(?P<name>[^/]+\.[A-Za-z0-9]+)$", views.build_file)]

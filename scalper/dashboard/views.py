@@ -1,0 +1,46 @@
+"""`/`: the dashboard for signed-in browsers (with DASHBOARD_DIR), the legacy JSON otherwise."""
+
+from csp.constants import HEADER
+from csp.utils import build_policy
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.static import serve
+
+from scalper.api import views as api_views
+from scalper.dashboard.build import dashboard_build
+
+
+def asks_for_html(request):
+    """A browser navigating here (Accept names text/html), not a script reading the JSON."""
+    return any(
+        media_type.main_type == "text" and media_type.sub_type == "html"
+        for media_type in request.accepted_types
+    )
+
+
+def root(request):
+    build = dashboard_build()
+    if build is None or request.method not in ("GET", "HEAD") or not asks_for_html(request):
+        response = api_views.root(request)
+    elif not request.user.is_authenticated:
+        response = redirect_to_login(request.get_full_path())
+    else:
+        response = HttpResponse(build.index_html, content_type="text/html; charset=utf-8")
+        # The page carries no data (the API does), but it must never come from a shared cache.
+        patch_cache_control(response, private=True, no_cache=True)
+        response[HEADER] = build_policy(config=build.csp)
+    if build is not None:
+        patch_vary_headers(response, ["Accept", "Cookie"])
+    return response
+
+
+def build_file(request, name):
+    """A file at the top of the build (favicon.ico, public/ files), never one of its pages.
+
+    The hashed `_next/` assets are WhiteNoise's (scalper.dashboard.middleware); these few small
+    files are read as they are requested."""
+    build = dashboard_build()
+    if build is None or name.endswith(".html") or not (build.directory / name).is_file():
+        raise Http404(name)
+    return serve(request, name, document_root=build.directory)

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, re_path
+from django.urls import path
 
 from scalper.dashboard import views
 
@@ -16,4 +16,4 @@ urlpatterns = [
 ]
 
 # Files at the top of the dashboard's build (favicon.ico); matched after every other path.
-build_file_urlpatterns = [re_path(r"^(?P<name>[^/]+\.[A-Za-z0-9]+)$", views.build_file)]
+build_file_urlpatterns = [path("<str:name>", views.build_file)]

@@ -5,6 +5,7 @@ from csp.utils import build_policy
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from scalper.api import views as api_views
@@ -35,6 +36,7 @@ def root(request):
     return response
 
 
+@require_safe
 def build_file(request, name):
     """A file at the top of the build (favicon.ico, public/ files), never one of its pages.
 

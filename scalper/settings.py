@@ -294,7 +294,7 @@ REST_FRAMEWORK = {
     # orjson encodes a page of 1000 rows several times faster than the json module.
     "DEFAULT_RENDERER_CLASSES": [
         "drf_orjson_renderer.renderers.ORJSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "scalper.api.renderers.BrowsableAPIRenderer",
     ],
     # Timestamps as the legacy API wrote them: ISO 8601 in UTC with `Z`.
     "ORJSON_RENDERER_OPTIONS": (orjson.OPT_UTC_Z,),

@@ -92,9 +92,7 @@ def test_a_cross_site_write_is_refused_even_with_a_valid_token(browser, bot):
 def test_a_write_from_an_origin_in_csrf_trusted_origins_is_accepted(browser, bot, settings):
     settings.CSRF_TRUSTED_ORIGINS = ["https://dashboard.example.com"]
 
-    response = stop_all(
-        browser, sec_fetch_site="same-site", origin="https://dashboard.example.com"
-    )
+    response = stop_all(browser, sec_fetch_site="same-site", origin="https://dashboard.example.com")
 
     assert response.status_code == 200
     assert all_stopped()

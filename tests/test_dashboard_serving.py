@@ -87,9 +87,7 @@ def test_an_anonymous_visit_is_sent_to_the_sign_in_page_and_back(build, operator
     assert 'name="password"' in content
     assert "make superuser" in content
 
-    signed_in = client.post(
-        "/login/", {"username": "operator", "password": PASSWORD, "next": "/"}
-    )
+    signed_in = client.post("/login/", {"username": "operator", "password": PASSWORD, "next": "/"})
     assert signed_in.status_code == 302
     assert signed_in["Location"] == "/"
     dashboard = html(client)

@@ -52,9 +52,7 @@ def test_an_address_in_a_trusted_network_uses_the_api_without_credentials(
     anonymous_client, trusted
 ):
     listed = anonymous_client.get("/api/v1/bots/", REMOTE_ADDR="10.1.2.3")
-    created = anonymous_client.post(
-        "/api/v1/bots/", NEW_BOT, format="json", REMOTE_ADDR="10.1.2.3"
-    )
+    created = anonymous_client.post("/api/v1/bots/", NEW_BOT, format="json", REMOTE_ADDR="10.1.2.3")
 
     assert listed.status_code == 200
     assert created.status_code == 201, created.content

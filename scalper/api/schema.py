@@ -6,10 +6,18 @@ what its view does (input it validates, credentials it checks, rate limits, path
 database behind it). What a view documents itself (`error_responses`) is kept.
 """
 
-from drf_spectacular import openapi
+from drf_spectacular import authentication, openapi
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
+
+
+class SessionScheme(authentication.SessionScheme):
+    """The session cookie (the dashboard's, when the app serves it), described as drf-spectacular
+    describes DRF's, whose extension does not match subclasses."""
+
+    target_class = "scalper.api.authentication.SessionAuthentication"
+
 
 ErrorSerializer = inline_serializer("Error", {"detail": serializers.CharField()})
 

@@ -16,7 +16,7 @@ SAMPLE_ID = str(uuid.UUID(int=1))
 # exchange, the Telegram webhook (checked with Telegram's secret header), the sign-in page and
 # the files at the top of the dashboard's build (favicon.ico). The admin is left out of the walk:
 # it has its own login (tested below). The dashboard's page (`/`) needs a session
-# (tests/test_dashboard_serving.py).
+# (tests/dashboard/test_serving.py).
 PUBLIC_PATHS = (
     r"/",
     r"/login/",

@@ -11,8 +11,8 @@ from rest_framework.settings import api_settings
 
 from bots.models import Bot, BotStatus
 from scalper.api.networks import client_address
-from tests.factories import BotFactory
-from tests.test_production_settings import PRODUCTION, manage
+from tests.project.test_production_settings import PRODUCTION, manage
+from tests.support.factories import BotFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from bots.models import Bot, BotStatus
-from tests.factories import BotFactory, UserFactory
+from tests.support.factories import BotFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

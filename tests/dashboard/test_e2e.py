@@ -3,7 +3,7 @@ user (same origin, session cookie, no CSRF token), and served elsewhere to a tru
 (another origin, no credentials, through CORS). Then what must be refused, and the pages that must
 load nothing from another origin and break no rule of their Content-Security-Policy.
 
-The stand-in page (tests/dashboard_standin/) calls the API exactly as the dashboard's client does;
+The stand-in page (tests/dashboard/standin/) calls the API exactly as the dashboard's client does;
 like the real static export it has an inline bootstrap script, which only its hash allows."""
 
 import functools
@@ -21,9 +21,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from bots.models import ActivityLog, Bot, BotStatus
 from scalper.dashboard.build import _load
-from tests.factories import BotFactory, TelegramConnectionFactory, UserFactory
+from tests.support.factories import BotFactory, TelegramConnectionFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-STANDIN = Path(__file__).resolve().parent / "dashboard_standin"
+STANDIN = Path(__file__).resolve().parent / "standin"
 PASSWORD = "correct horse battery staple"
 NEW_BOT = {
     "ticker": "ETH/USDT",
@@ -72,7 +72,7 @@ def browser(monkeypatch):
             pytest.fail(reason)
         pytest.skip(reason)
     # Playwright's sync API runs an event loop on this thread; the test's ORM calls run between
-    # browser steps, never inside it (see tests/test_admin_e2e.py).
+    # browser steps, never inside it (see tests/admin/test_e2e.py).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

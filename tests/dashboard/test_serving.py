@@ -12,7 +12,7 @@ from django.core.management.base import SystemCheckError
 from django.test import Client
 
 from scalper.dashboard.build import _load
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ from drf_spectacular.views import SpectacularJSONAPIView
 
 from scalper.api import docs, views
 from scalper.api.routers import both_spellings
-from scalper.dashboard.urls import build_file_urlpatterns
 
 admin.site.site_header = "Scalper administration"
 admin.site.site_title = "Scalper admin"
@@ -29,7 +28,6 @@ urlpatterns = [
     path("redoc/", views.without_trailing_slash),
     path("admin/", admin.site.urls),
     path("api/v1/", include("scalper.api.urls")),
-    *build_file_urlpatterns,
 ]
 
 handler400 = "scalper.api.views.bad_request"

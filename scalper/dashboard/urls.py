@@ -14,6 +14,3 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
-
-# Files at the top of the dashboard's build (favicon.ico); matched after every other path.
-build_file_urlpatterns = [path("<str:name>", views.build_file)]

@@ -3,10 +3,8 @@
 from csp.constants import HEADER
 from csp.utils import build_policy
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import require_safe
-from django.views.static import serve
 
 from scalper.api import views as api_views
 from scalper.dashboard.build import dashboard_build
@@ -34,15 +32,3 @@ def root(request):
     if build is not None:
         patch_vary_headers(response, ["Accept", "Cookie"])
     return response
-
-
-@require_safe
-def build_file(request, name):
-    """A file at the top of the build (favicon.ico, public/ files), never one of its pages.
-
-    The hashed `_next/` assets are WhiteNoise's (scalper.dashboard.middleware); these few small
-    files are read as they are requested."""
-    build = dashboard_build()
-    if build is None or name.endswith(".html") or not (build.directory / name).is_file():
-        raise Http404(name)
-    return serve(request, name, document_root=build.directory)

@@ -159,7 +159,18 @@ def test_without_dashboard_dir_the_root_stays_the_legacy_json(settings):
     }
 
 
-def test_hashed_assets_are_cached_for_good(build):
+@pytest.fixture(params=["development", "production"])
+def whitenoise_mode(request, settings, tmp_path_factory):
+    """WhiteNoise looks files up at each request in development, from a list made at start-up
+    in production."""
+    if request.param == "production":
+        settings.WHITENOISE_AUTOREFRESH = False
+        settings.WHITENOISE_USE_FINDERS = False
+        settings.STATIC_ROOT = str(tmp_path_factory.mktemp("staticfiles"))
+    return request.param
+
+
+def test_hashed_assets_are_cached_for_good(build, whitenoise_mode):
     client = Client()  # a new handler: the static files middleware reads DASHBOARD_DIR
 
     script = client.get("/_next/static/chunks/main-app-35b710ae.js")
@@ -171,7 +182,7 @@ def test_hashed_assets_are_cached_for_good(build):
     assert stylesheet["Cache-Control"] == "max-age=315360000, public, immutable"
 
 
-def test_files_at_the_top_of_the_build_are_served_but_not_its_pages(build):
+def test_files_at_the_top_of_the_build_are_served_but_not_its_pages(build, whitenoise_mode):
     client = Client()
 
     assert client.get("/favicon.ico").status_code == 200

@@ -1,12 +1,16 @@
-"""`/`: the dashboard for signed-in browsers (with DASHBOARD_DIR), the legacy JSON otherwise."""
+"""`/`: the dashboard for signed-in browsers (with DASHBOARD_DIR), the legacy JSON otherwise; and
+the sign-in page."""
+
+import math
 
 from csp.constants import HEADER
 from csp.utils import build_policy
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from scalper.api import views as api_views
+from scalper.api.throttling import LoginRateThrottle
 from scalper.dashboard.build import dashboard_build
 
 
@@ -32,3 +36,22 @@ def root(request):
     if build is not None:
         patch_vary_headers(response, ["Accept", "Cookie"])
     return response
+
+
+class SignInView(LoginView):
+    """Django's login form; sign-ins count with token requests against THROTTLE_AUTH_RATE per
+    client address, so the form is no way around that limit on password guessing."""
+
+    template_name = "dashboard/sign_in.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        throttle = LoginRateThrottle()
+        if throttle.allow_request(request, self):
+            return super().post(request, *args, **kwargs)
+        wait = math.ceil(throttle.wait() or 1)
+        response = self.render_to_response(
+            self.get_context_data(form=self.get_form(), throttled_seconds=wait), status=429
+        )
+        response["Retry-After"] = str(wait)
+        return response

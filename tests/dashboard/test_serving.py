@@ -240,3 +240,26 @@ def test_swagger_ui_and_redoc_are_served_by_the_app(client):
     assert "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js" in redoc
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
+
+
+def test_sign_ins_count_against_the_login_rate_per_address(operator, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"auth": "3/minute", "writes": None},
+    }
+    address = "10.77.0.9"
+    client = Client()
+
+    def sign_in(password):
+        return client.post(
+            "/login/", {"username": "operator", "password": password}, REMOTE_ADDR=address
+        )
+
+    answers = [sign_in("wrong").status_code for _ in range(3)]
+    throttled = sign_in(PASSWORD)
+
+    assert answers == [200, 200, 200]  # the form again, with its message
+    assert throttled.status_code == 429
+    assert int(throttled["Retry-After"]) > 0
+    assert "Too many sign-in attempts" in throttled.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -1,20 +1,20 @@
 """The admin of exchange credentials.
 
 No page ever shows a secret, not even encrypted: the `*_encrypted` columns are not in any form or
-list. The form has write-only fields to set or replace a secret; saving encrypts new secrets and
-re-encrypts the stored ones with the key the API writes with (the first key of CREDENTIALS_KEYS,
-or the legacy key during the dual run: scalper/legacy/cutover.py), so editing a row moves it to
-that key.
+list. The form has write-only fields to set or replace a secret. Saving goes through
+`exchanges.services`, as the API's writes do: new secrets are encrypted (and new ones reset the
+validation), and the stored ones are re-encrypted with the current first key of
+CREDENTIALS_KEYS, so editing a row written by the legacy backend moves it off the legacy key.
 """
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import models
 
 from exchanges import encryption, services
 from exchanges.models import ExchangeCredentials
-from scalper.legacy.cutover import DualRunRefusal
+from scalper.exceptions import Invalid
+from scalper.legacy.admin import CHECKBOXES
 
 # Form field -> the column that stores it encrypted.
 SECRET_COLUMNS = {
@@ -63,7 +63,6 @@ class ExchangeCredentialsForm(forms.ModelForm):
                 self.fields[name].help_text = "A value is stored. Leave blank to keep it."
             else:
                 self.fields[name].help_text = "Nothing stored yet."
-        self.encrypted = {}
 
     def clean_exchange(self):
         return self.cleaned_data["exchange"].strip().lower()
@@ -73,12 +72,12 @@ class ExchangeCredentialsForm(forms.ModelForm):
         if cleaned.get("remove_passphrase") and cleaned.get("passphrase"):
             self.add_error("passphrase", "Enter a new passphrase or remove it, not both.")
         self.check_single_active(cleaned)
+        self.check_dual_run(cleaned)
         try:
-            self.encrypt_secrets(cleaned)
+            encryption.check_keys()
         except ImproperlyConfigured as error:
             raise ValidationError(f"Cannot encrypt the secrets: {error}") from error
-        except DualRunRefusal as error:
-            raise ValidationError(error.detail) from None
+        self.check_kept_secrets(cleaned)
         return cleaned
 
     def check_single_active(self, cleaned):
@@ -88,59 +87,57 @@ class ExchangeCredentialsForm(forms.ModelForm):
         holds until this row is saved.
         """
         exchange = cleaned.get("exchange", self.instance.exchange)
-        if not exchange:
-            return
-        is_testnet = cleaned.get("is_testnet")
-        if self.instance._state.adding or is_testnet != self.instance.is_testnet:
-            try:
-                services.refuse_second_row(
-                    exchange, is_testnet, exchange, exclude_pk=self.instance.pk
-                )
-            except DualRunRefusal as error:
-                raise ValidationError(error.detail) from None
-        if not cleaned.get("is_active"):
+        if not (cleaned.get("is_active") and exchange):
             return
         try:
             services.refuse_second_active(
-                exchange, is_testnet, exchange, exclude_pk=self.instance.pk
+                exchange, cleaned.get("is_testnet"), exchange, exclude_pk=self.instance.pk
             )
         except services.DuplicateActiveCredentials as error:
             raise ValidationError(
-                f"{error.detail}: deactivate them first, or save these as inactive."
+                f"{error}: deactivate them first, or save these as inactive."
             ) from None
 
-    def encrypt_secrets(self, cleaned):
-        # The key the API's writes use too: the legacy one during the dual run.
-        key = services.writing_key()
-        for name, column in SECRET_COLUMNS.items():
-            entered, stored = cleaned.get(name), getattr(self.instance, column)
-            if entered:
-                self.encrypted[column] = encryption.encrypt(entered, key)
-            elif stored:
-                try:
-                    self.encrypted[column] = encryption.reencrypt(stored, key)
-                except encryption.DecryptionError:
-                    self.add_error(
-                        name,
-                        "The stored value cannot be decrypted with CREDENTIALS_KEYS or "
-                        "LEGACY_SECRET_KEY: enter it again.",
-                    )
-        if cleaned.get("remove_passphrase"):
-            self.encrypted["passphrase_encrypted"] = None
+    def check_dual_run(self, cleaned):
+        """The dual run's rules (scalper/legacy/cutover.py), as the services that save apply
+        them: the legacy key must be set, and one row per exchange and network."""
+        exchange = cleaned.get("exchange", self.instance.exchange)
+        is_testnet = cleaned.get("is_testnet")
+        try:
+            services.writing_key()
+            if exchange and (self.instance._state.adding or is_testnet != self.instance.is_testnet):
+                services.refuse_second_row(
+                    exchange, is_testnet, exchange, exclude_pk=self.instance.pk
+                )
+        except Invalid as error:
+            raise ValidationError(str(error)) from None
 
-    def save(self, commit=True):
-        credentials = super().save(commit=False)
-        for column, value in self.encrypted.items():
-            setattr(credentials, column, value)
-        if not self.instance._state.adding and (
-            self.cleaned_data.get("api_key") or self.cleaned_data.get("secret_key")
-        ):
-            # New keys have not been checked against the exchange yet (legacy PUT does the same).
-            credentials.is_validated = False
-            credentials.validation_error = None
-        if commit:
-            credentials.save()
-        return credentials
+    def check_kept_secrets(self, cleaned):
+        """Saving re-encrypts the stored secrets it keeps with the current key: they must decrypt
+        with one of the configured keys."""
+        for name, column in SECRET_COLUMNS.items():
+            replaced = cleaned.get(name) or (
+                name == "passphrase" and cleaned.get("remove_passphrase")
+            )
+            if replaced or not getattr(self.instance, column):
+                continue
+            try:
+                encryption.decrypt(getattr(self.instance, column))
+            except encryption.DecryptionError:
+                self.add_error(
+                    name,
+                    "The stored value cannot be decrypted with CREDENTIALS_KEYS or "
+                    "LEGACY_SECRET_KEY: enter it again.",
+                )
+
+    def new_secrets(self):
+        """The secrets entered (blank keeps the stored one), and None for a removed passphrase."""
+        secrets = {
+            name: self.cleaned_data[name] for name in SECRET_COLUMNS if self.cleaned_data[name]
+        }
+        if self.cleaned_data["remove_passphrase"]:
+            secrets["passphrase"] = None
+        return secrets
 
 
 class NetworkFilter(admin.SimpleListFilter):
@@ -161,8 +158,7 @@ class NetworkFilter(admin.SimpleListFilter):
 @admin.register(ExchangeCredentials)
 class ExchangeCredentialsAdmin(admin.ModelAdmin):
     form = ExchangeCredentialsForm
-    # The legacy boolean columns are nullable; a checkbox, not a yes/no/unknown menu.
-    formfield_overrides = {models.BooleanField: {"form_class": forms.BooleanField}}
+    formfield_overrides = CHECKBOXES
     list_display = (
         "label",
         "exchange_display_name",
@@ -205,6 +201,20 @@ class ExchangeCredentialsAdmin(admin.ModelAdmin):
             ("Validation", {"fields": self.validation_fields}),
             ("Other", {"fields": ("extra_config", "created_at", "updated_at")}),
         )
+
+    def save_model(self, request, obj, form, change):
+        columns = ExchangeCredentialsForm.Meta.fields
+        fields = {name: form.cleaned_data[name] for name in columns if name in form.fields}
+        if change:
+            # Saving also moves the stored secrets to the current key (off the legacy key).
+            services.update_credentials(
+                obj, reencrypt_kept_secrets=True, **fields, **form.new_secrets()
+            )
+        else:
+            # The admin redirects to the object it built, so the new row keeps that id.
+            services.create_credentials(
+                id=obj.id, inactive_beside_active=True, **fields, **form.new_secrets()
+            )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -60,6 +60,11 @@ def _fernets():
     return fernets
 
 
+def check_keys():
+    """Raise ImproperlyConfigured (saying what to set) unless CREDENTIALS_KEYS can encrypt."""
+    _fernets()
+
+
 def _writer(key):
     return Fernet(key) if key else _fernets()[0]
 

@@ -16,6 +16,9 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
+from exchanges.encryption import legacy_key
+from exchanges.models import Exchange
+from scalper.exceptions import Invalid
 from scalper.legacy.models import CutoverState
 from scalper.locks import transaction_lock
 
@@ -26,12 +29,9 @@ FINISH = "`python manage.py cutover finish`"
 LEGACY_EXCHANGES = {"COINDCX_F": "CoinDCX F", "BINANCE": "Binance"}
 
 
-class DualRunRefusal(Exception):
-    """A write the legacy backend could not read back, refused while it shares the database."""
-
-    def __init__(self, detail):
-        self.detail = detail
-        super().__init__(detail)
+class DualRunRefusal(Invalid):
+    """A write the legacy backend could not read back, refused while it shares the database
+    (a 400 from the API; its text says why and what to do)."""
 
 
 def is_dual_run(using=DEFAULT_DB_ALIAS, *, hold=False):
@@ -49,8 +49,6 @@ def refuse_unreadable_exchange(exchange, using=DEFAULT_DB_ALIAS):
     """Refuse a bot on an exchange the legacy API cannot show, during the dual run."""
     if exchange in LEGACY_EXCHANGES or not is_dual_run(using):
         return
-    from bots.models import Exchange
-
     shown = Exchange(exchange).label if exchange in Exchange.values else exchange
     raise DualRunRefusal(
         f"Bots on {shown} are not accepted during the dual run: the legacy backend shares this "
@@ -88,8 +86,6 @@ def refuse_second_telegram_chat(active_elsewhere, using=DEFAULT_DB_ALIAS):
 
 def legacy_fernet_key():
     """The key the legacy backend encrypts with; an error that says what to set without it."""
-    from exchanges.encryption import legacy_key
-
     if not settings.LEGACY_SECRET_KEY:
         raise DualRunRefusal(
             "Credentials cannot be stored during the dual run: LEGACY_SECRET_KEY is not set. Set "

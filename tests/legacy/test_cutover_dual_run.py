@@ -14,7 +14,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from bots.models import Bot, TelegramConnection
+from bots.models import Bot
+from bots.telegram.models import TelegramConnection
 from exchanges.models import ExchangeCredentials
 from scalper.legacy.cutover import LOCK
 from scalper.legacy.models import CutoverState

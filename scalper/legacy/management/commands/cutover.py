@@ -70,7 +70,7 @@ class Command(BaseCommand):
         except (UndecryptableCredentials, ImproperlyConfigured) as error:
             raise CommandError(f"Nothing was changed: {error}") from None
         except cutover.DualRunRefusal as error:
-            raise CommandError(f"Nothing was changed: {error.detail}") from None
+            raise CommandError(f"Nothing was changed: {error}") from None
         return {
             SWITCHES[action][0]: changed_now,
             "credentials": rotation.total,

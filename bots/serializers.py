@@ -17,11 +17,11 @@ from bots.models import (
 )
 from scalper.api.fields import (
     DisplayChoiceField,
+    LaxBooleanField,
+    LaxFloatField,
+    LaxUUIDField,
     PositiveFloatField,
-    StrictBooleanField,
     StrictCharField,
-    StrictFloatField,
-    StrictUUIDField,
 )
 from scalper.api.serializers import RowListSerializer
 
@@ -71,8 +71,8 @@ class BotWriteSerializer(serializers.ModelSerializer):
     quantity = PositiveFloatField()
     buy_price = PositiveFloatField()
     sell_price = PositiveFloatField()
-    trailing_percent = StrictFloatField(min_value=0.1, max_value=3.0, allow_null=True)
-    infinite_loop = StrictBooleanField()
+    trailing_percent = LaxFloatField(min_value=0.1, max_value=3.0, allow_null=True)
+    infinite_loop = LaxBooleanField()
 
     class Meta:
         model = Bot
@@ -100,8 +100,8 @@ class BotWriteSerializer(serializers.ModelSerializer):
 
 
 class BotCreateSerializer(BotWriteSerializer):
-    trailing_percent = StrictFloatField(min_value=0.1, max_value=3.0, allow_null=True, default=None)
-    infinite_loop = StrictBooleanField(default=False)
+    trailing_percent = LaxFloatField(min_value=0.1, max_value=3.0, allow_null=True, default=None)
+    infinite_loop = LaxBooleanField(default=False)
 
     def create(self, validated_data):
         return services.create_bot(**validated_data)
@@ -162,7 +162,7 @@ class ActivityLogCreateSerializer(serializers.ModelSerializer):
     level = serializers.ChoiceField(LogLevel.choices)
     message = StrictCharField(max_length=500, trim_whitespace=False)
     # Not checked against the bots table, as legacy: a log may outlive its bot.
-    bot_id = StrictUUIDField(allow_null=True, default=None)
+    bot_id = LaxUUIDField(allow_null=True, default=None)
 
     class Meta:
         model = ActivityLog
@@ -179,6 +179,7 @@ class LogCountQuerySerializer(serializers.Serializer):
     level = serializers.CharField(
         required=False,
         allow_blank=True,
+        trim_whitespace=False,
         help_text="Count only this level (any text, as stored); the answer is then {level, count}.",
     )
 

@@ -1,7 +1,11 @@
 """Serializer fields for the legacy API's representation of values."""
 
+import math
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from scalper.api import lax
 
 
 class DisplayChoiceField(serializers.ChoiceField):
@@ -30,12 +34,12 @@ class DisplayChoiceField(serializers.ChoiceField):
         return self.display_by_value.get(value, value)
 
 
-# Strict JSON types: DRF's fields convert `"1.5"`, `true` or `5` into the type they expect; these
-# refuse a value of the wrong JSON type with a 400, as the OpenAPI document promises.
+# Input as the legacy API took it (pydantic's lax mode, scalper/api/lax.py): numbers also as
+# numeric text, flags also as 0/1 and yes/no words; text only as a JSON string.
 
 
 class StrictCharField(serializers.CharField):
-    """A JSON string (DRF's CharField also turns numbers into strings)."""
+    """A JSON string (DRF's CharField also turns numbers into strings; pydantic refused them)."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -43,18 +47,28 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class StrictFloatField(serializers.FloatField):
-    """A JSON number (DRF's FloatField also accepts numeric strings and booleans)."""
+class LaxFloatField(serializers.FloatField):
+    """A finite number, also given as text (`"1.5"`, `"1e3"`, `"1_000"`) or as a boolean.
+
+    Infinity and NaN, which pydantic took, are refused: no JSON response can show them (the
+    legacy API then failed on every list that held the row).
+    """
+
+    default_error_messages = {"not_finite": "A finite number is required."}
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, (int, float)):
+        try:
+            value = lax.to_float(data)
+        except ValueError:
             self.fail("invalid")
-        return super().to_internal_value(data)
+        if not math.isfinite(value):
+            self.fail("not_finite")
+        return value
 
 
 @extend_schema_field({"type": "number", "format": "double", "minimum": 0, "exclusiveMinimum": True})
-class PositiveFloatField(StrictFloatField):
-    """A JSON number greater than zero."""
+class PositiveFloatField(LaxFloatField):
+    """A number greater than zero."""
 
     default_error_messages = {"not_positive": "Ensure this value is greater than 0."}
 
@@ -65,19 +79,23 @@ class PositiveFloatField(StrictFloatField):
         return value
 
 
-class StrictBooleanField(serializers.BooleanField):
-    """`true` or `false` (DRF's BooleanField also accepts `"yes"`, `1`, `"on"`...)."""
+class LaxBooleanField(serializers.BooleanField):
+    """`true`/`false`, 0/1, and the texts "true", "1", "yes", "on", "t", "y" (any case) and their
+    opposites; nothing else (DRF's BooleanField also takes "null" and "")."""
 
     def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid")
-        return data
+        try:
+            return lax.to_bool(data)
+        except ValueError:
+            self.fail("invalid", input=data)
 
 
-class StrictUUIDField(serializers.UUIDField):
-    """A UUID as a JSON string (DRF's UUIDField also accepts an integer)."""
+class LaxUUIDField(serializers.UUIDField):
+    """A UUID as text, in the spellings pydantic took (DRF's UUIDField also takes an integer and
+    stray hyphens or braces)."""
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+        try:
+            return lax.to_uuid(data)
+        except ValueError:
+            self.fail("invalid", value=data)

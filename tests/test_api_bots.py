@@ -674,6 +674,32 @@ def test_an_active_bot_can_be_stopped(api_client):
 
 
 @pytest.mark.parametrize(
+    ("action", "status", "log"),
+    [
+        ("start", BotStatus.ACTIVE, (LogLevel.SUCCESS, "Bot started for ETH/USDT")),
+        ("stop", BotStatus.STOPPED, (LogLevel.WARNING, "Bot stopped for ETH/USDT")),
+    ],
+)
+def test_starting_an_active_bot_or_stopping_a_stopped_one_leaves_the_bot_row_alone_but_logs_it(
+    api_client, action, status, log
+):
+    # As in legacy: its ORM wrote no UPDATE for an unchanged status, and it still logged the
+    # action and answered 200 with the bot.
+    long_ago = datetime(2025, 1, 1, tzinfo=UTC)
+    bot = BotFactory(ticker="ETH/USDT", status=status)
+    Bot.objects.filter(pk=bot.pk).update(updated_at=long_ago)
+    before = stored(bot)
+
+    response = api_client.post(bot_url(bot, action))
+
+    assert response.status_code == 200
+    assert response.json()["status"] == status
+    assert response.json()["updated_at"] == "2025-01-01T00:00:00Z"
+    assert stored(bot) == before
+    assert logs_of(bot) == [log]
+
+
+@pytest.mark.parametrize(
     ("before", "after", "log"),
     [
         (BotStatus.ACTIVE, "STOPPED", (LogLevel.WARNING, "Bot stopped for ETH/USDT")),

@@ -2,6 +2,7 @@
 
 import math
 
+from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -35,7 +36,34 @@ class DisplayChoiceField(serializers.ChoiceField):
 
 
 # Input as the legacy API took it (pydantic's lax mode, scalper/api/lax.py): numbers also as
-# numeric text, flags also as 0/1 and yes/no words; text only as a JSON string.
+# numeric text, flags also as 0/1 and yes/no words; text only as a JSON string. The OpenAPI
+# document lists each accepted form.
+
+LAX_NUMBER_SCHEMA = {
+    "anyOf": [
+        {"type": "number"},
+        {"type": "string", "pattern": "^[0-9_.eE+-]+$", "description": 'Numeric text, e.g. "1.5".'},
+        {"type": "boolean", "description": "true is 1, false is 0."},
+    ],
+}
+LAX_BOOLEAN_SCHEMA = {
+    "anyOf": [
+        {"type": "boolean"},
+        {"type": "integer", "enum": [0, 1]},
+        {
+            "type": "string",
+            "description": "true/false, 1/0, yes/no, on/off, t/f, y/n, in any case.",
+            "pattern": "^([Tt]([Rr][Uu][Ee])?|[Ff]([Aa][Ll][Ss][Ee])?|[Yy]([Ee][Ss])?|[Nn][Oo]?"
+            "|[Oo]([Nn]|[Ff][Ff])|[01])$",
+        },
+    ],
+}
+_HEX_UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+LAX_UUID_SCHEMA = {
+    "type": "string",
+    "description": "A UUID: hyphenated, 32 hex digits, in braces or as urn:uuid:...",
+    "pattern": f"^([0-9a-fA-F]{{32}}|{_HEX_UUID}|\\{{{_HEX_UUID}\\}}|urn:uuid:{_HEX_UUID})$",
+}
 
 
 class StrictCharField(serializers.CharField):
@@ -55,6 +83,19 @@ class LaxFloatField(serializers.FloatField):
     """
 
     default_error_messages = {"not_finite": "A finite number is required."}
+    exclusive_minimum = False
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The bounds apply to the number however it was written.
+        schema = dict(LAX_NUMBER_SCHEMA)
+        if self.min_value is not None:
+            schema["minimum"] = self.min_value
+        if self.max_value is not None:
+            schema["maximum"] = self.max_value
+        if self.exclusive_minimum:
+            schema.update(minimum=0, exclusiveMinimum=True)
+        set_override(self, "field", schema)
 
     def to_internal_value(self, data):
         try:
@@ -66,10 +107,10 @@ class LaxFloatField(serializers.FloatField):
         return value
 
 
-@extend_schema_field({"type": "number", "format": "double", "minimum": 0, "exclusiveMinimum": True})
 class PositiveFloatField(LaxFloatField):
     """A number greater than zero."""
 
+    exclusive_minimum = True
     default_error_messages = {"not_positive": "Ensure this value is greater than 0."}
 
     def to_internal_value(self, data):
@@ -79,6 +120,7 @@ class PositiveFloatField(LaxFloatField):
         return value
 
 
+@extend_schema_field(LAX_BOOLEAN_SCHEMA)
 class LaxBooleanField(serializers.BooleanField):
     """`true`/`false`, 0/1, and the texts "true", "1", "yes", "on", "t", "y" (any case) and their
     opposites; nothing else (DRF's BooleanField also takes "null" and "")."""
@@ -90,6 +132,7 @@ class LaxBooleanField(serializers.BooleanField):
             self.fail("invalid", input=data)
 
 
+@extend_schema_field(LAX_UUID_SCHEMA)
 class LaxUUIDField(serializers.UUIDField):
     """A UUID as text, in the spellings pydantic took (DRF's UUIDField also takes an integer and
     stray hyphens or braces)."""

@@ -10,10 +10,10 @@ from django import forms
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from scalper.api import lax
+from scalper.api.fields import LAX_BOOLEAN_SCHEMA, LAX_UUID_SCHEMA
 
 
 class TextFilter(filters.CharFilter):
@@ -34,6 +34,7 @@ class _LaxUUIDFormField(forms.UUIDField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+@extend_schema_field(LAX_UUID_SCHEMA)
 class UUIDFilter(filters.UUIDFilter):
     """A UUID in the spellings the legacy API took (no spaces around it)."""
 
@@ -53,7 +54,7 @@ class _LaxBooleanFormField(forms.Field):
             ) from None
 
 
-@extend_schema_field(OpenApiTypes.BOOL)
+@extend_schema_field(LAX_BOOLEAN_SCHEMA)
 class BooleanFilter(filters.Filter):
     """true/false and the other spellings the legacy API took (1/0, yes/no, on/off, t/f, y/n);
     anything else is a 400, not an ignored filter."""

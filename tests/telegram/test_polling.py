@@ -21,8 +21,8 @@ from bots import telegram_polling
 from bots.models import TelegramConnection
 from bots.telegram_polling import Poller, PollingRefused
 from tests.conftest import TELEGRAM_TEST_TOKEN
-from tests.databases import PROJECT_DIR
-from tests.fake_telegram import WEBHOOK_CONFLICT, Failure
+from tests.support.databases import PROJECT_DIR
+from tests.support.fake_telegram import WEBHOOK_CONFLICT, Failure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -234,6 +234,7 @@ def poll_process(telegram):
         process.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_sigterm_during_a_long_poll_stops_the_process_at_once_with_status_0(telegram, poll_process):
     telegram.send_text(CHAT, "/help")
     wait_for(lambda: telegram.sent_messages and len(telegram.calls_of("getUpdates")) >= 2)
@@ -249,6 +250,7 @@ def test_sigterm_during_a_long_poll_stops_the_process_at_once_with_status_0(tele
     assert telegram.pending_update_ids == []
 
 
+@pytest.mark.slow
 def test_sigterm_while_an_update_is_handled_finishes_it_first(telegram, poll_process):
     telegram.delays["sendMessage"] = 1.5
     telegram.send_text(CHAT, "/help")

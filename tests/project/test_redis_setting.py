@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.databases import PROJECT_DIR
+from tests.support.databases import PROJECT_DIR
 
 SHOW = (
     "import django; django.setup(); from django.conf import settings; "

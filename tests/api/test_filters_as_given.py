@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django_filters import filters
 
 from scalper.api.filters import BooleanFilter, IsoDateTimeFilter, TextFilter, UUIDFilter
-from tests.factories import (
+from tests.support.factories import (
     ActivityLogFactory,
     BotFactory,
     ExchangeCredentialsFactory,

@@ -1,6 +1,6 @@
 """What scripts written against the legacy API send is accepted again: pydantic's lax mode.
 
-The table (tests/lax_table.py) was measured with the legacy's own pydantic; these tests hold the
+The table (tests/api/lax_table.py) was measured with the legacy's own pydantic; these tests hold the
 project's rules (scalper/api/lax.py) and its endpoints to it. Where the project departs on
 purpose, the test says so: infinity and NaN are refused (no JSON response can show them), `skip`
 and `limit` stay within 0 and PostgreSQL's bigint (the legacy answered 500 beyond), an empty
@@ -15,9 +15,9 @@ import pytest
 from bots.models import ActivityLog, Bot
 from scalper.api import lax
 from scalper.api.pagination import BIGINT_MAX
-from tests import lax_table
-from tests.factories import ActivityLogFactory, BotFactory, ExchangeCredentialsFactory
-from tests.lax_table import REFUSED
+from tests.api import lax_table
+from tests.api.lax_table import REFUSED
+from tests.support.factories import ActivityLogFactory, BotFactory, ExchangeCredentialsFactory
 
 
 def row_id(value):

@@ -284,8 +284,9 @@ SPECTACULAR_SETTINGS = {
     # One name per enum whatever field it is on (the same choices on two fields are one enum).
     "ENUM_NAME_OVERRIDES": {
         "BotStatus": "bots.models.BotStatus",
-        "Exchange": ["CoinDCX F", "Binance", "Bybit", "Delta"],
-        "OrderSide": "bots.models.OrderSide",
+        # The API shows exchanges by their labels.
+        "Exchange": "exchanges.models.Exchange.labels",
+        "OrderSide": "exchanges.models.OrderSide",
         "LogLevel": "bots.models.LogLevel",
         "OrderStatus": "orders.models.OrderStatus",
         "OrderType": "orders.models.OrderType",

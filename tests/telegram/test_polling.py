@@ -16,10 +16,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 
-from bots import telegram as telegram_flow
-from bots import telegram_polling
-from bots.models import TelegramConnection
-from bots.telegram_polling import Poller, PollingRefused
+from bots.telegram import polling, services, updates
+from bots.telegram.models import TelegramConnection
+from bots.telegram.polling import Poller, PollingRefused
 from tests.conftest import TELEGRAM_TEST_TOKEN
 from tests.support.databases import PROJECT_DIR
 from tests.support.fake_telegram import WEBHOOK_CONFLICT, Failure
@@ -51,7 +50,7 @@ def run_until(poller, condition, timeout=10.0):
 
 
 def test_a_code_sent_to_the_bot_connects_the_chat(telegram):
-    code = telegram_flow.generate_connection_code().connection_code
+    code = services.generate_connection_code().connection_code
     update_id = telegram.send_text(CHAT, code, username="ada_trades")
     poller = Poller(long_poll_seconds=1)
 
@@ -59,7 +58,7 @@ def test_a_code_sent_to_the_bot_connects_the_chat(telegram):
 
     connection_row = TelegramConnection.objects.get(chat_id=str(CHAT))
     assert (connection_row.is_active, connection_row.username) == (True, "ada_trades")
-    assert telegram.texts_sent_to(str(CHAT)) == [telegram_flow.CONNECTED]
+    assert telegram.texts_sent_to(str(CHAT)) == [updates.CONNECTED]
     polls = telegram.calls_of("getUpdates")
     assert polls[0] == {"timeout": 1, "allowed_updates": ["message"]}
     assert polls[1]["offset"] == update_id + 1
@@ -73,10 +72,10 @@ def test_commands_are_answered_as_the_webhook_answers_them(telegram):
     run_until(Poller(long_poll_seconds=1), lambda: len(telegram.sent_messages) == 4)
 
     assert telegram.texts_sent_to(str(CHAT)) == [
-        telegram_flow.WELCOME,
-        telegram_flow.HELP,
-        telegram_flow.NOT_CONNECTED,
-        telegram_flow.NOT_UNDERSTOOD,
+        updates.WELCOME,
+        updates.HELP,
+        updates.NOT_CONNECTED,
+        updates.NOT_UNDERSTOOD,
     ]
 
 
@@ -96,7 +95,7 @@ def test_an_update_the_handler_cannot_read_is_skipped_and_the_next_one_handled(t
 
     run_until(Poller(long_poll_seconds=1), lambda: telegram.sent_messages)
 
-    assert telegram.texts_sent_to(str(CHAT)) == [telegram_flow.HELP]
+    assert telegram.texts_sent_to(str(CHAT)) == [updates.HELP]
     assert f"Telegram update {bad} skipped" in caplog.text
     assert telegram.pending_update_ids == []
 
@@ -104,7 +103,7 @@ def test_an_update_the_handler_cannot_read_is_skipped_and_the_next_one_handled(t
 def test_unreachable_5xx_and_429_are_retried_with_doubling_waits_up_to_the_cap(
     telegram, monkeypatch, caplog
 ):
-    monkeypatch.setattr(telegram_polling, "FIRST_WAIT_SECONDS", 0.1)
+    monkeypatch.setattr(polling, "FIRST_WAIT_SECONDS", 0.1)
     telegram.fail_next(
         "getUpdates",
         Failure(None),
@@ -122,7 +121,7 @@ def test_unreachable_5xx_and_429_are_retried_with_doubling_waits_up_to_the_cap(
     # 0.1, 0.2, then the cap (0.3) twice, then the 1 second Telegram asked for.
     for wait, expected in zip(waits, [0.1, 0.2, 0.3, 0.3, 1.0], strict=True):
         assert expected <= wait < expected + 0.5, waits
-    assert telegram.texts_sent_to(str(CHAT)) == [telegram_flow.HELP]
+    assert telegram.texts_sent_to(str(CHAT)) == [updates.HELP]
     assert "Telegram is unreachable" in caplog.text
     assert "Telegram answered 429" in caplog.text
 
@@ -185,7 +184,7 @@ def test_with_delete_webhook_the_command_removes_it_polls_and_stops_on_sigterm(t
 
     assert telegram.webhook_url == ""
     assert telegram.calls_of("deleteWebhook") == [{"drop_pending_updates": False}]
-    assert telegram.texts_sent_to(str(CHAT)) == [telegram_flow.HELP]
+    assert telegram.texts_sent_to(str(CHAT)) == [updates.HELP]
     output = capsys.readouterr().out
     assert "Webhook https://scalper.example.com/api/v1/telegram/webhook removed." in output
     assert "Stopped after 1 updates." in output
@@ -246,7 +245,7 @@ def test_sigterm_during_a_long_poll_stops_the_process_at_once_with_status_0(tele
     assert poll_process.returncode == 0, err
     assert time.monotonic() - stopped_at < 3  # not the 5 seconds the long poll would wait
     assert "Stopped after 1 updates." in out
-    assert telegram.texts_sent_to(str(CHAT)) == [telegram_flow.HELP]
+    assert telegram.texts_sent_to(str(CHAT)) == [updates.HELP]
     assert telegram.pending_update_ids == []
 
 
@@ -268,8 +267,8 @@ def test_sigterm_while_an_update_is_handled_finishes_it_first(telegram, poll_pro
 def test_an_update_met_by_a_database_outage_is_fetched_again_and_handled(
     telegram, monkeypatch, caplog
 ):
-    monkeypatch.setattr(telegram_polling, "FIRST_WAIT_SECONDS", 0.1)
-    handle = telegram_flow.handle_update
+    monkeypatch.setattr(polling, "FIRST_WAIT_SECONDS", 0.1)
+    handle = updates.handle_update
     outages = [OperationalError("the database system is starting up")]
 
     def handle_after_the_outage(update):
@@ -277,12 +276,12 @@ def test_an_update_met_by_a_database_outage_is_fetched_again_and_handled(
             raise outages.pop()
         handle(update)
 
-    monkeypatch.setattr(telegram_flow, "handle_update", handle_after_the_outage)
+    monkeypatch.setattr(updates, "handle_update", handle_after_the_outage)
     update_id = telegram.send_text(CHAT, "/help")
 
     run_until(Poller(long_poll_seconds=1), lambda: telegram.sent_messages)
 
-    assert telegram.texts_sent_to(str(CHAT)) == [telegram_flow.HELP]
+    assert telegram.texts_sent_to(str(CHAT)) == [updates.HELP]
     assert "the database system is starting up; trying again in 0.1 seconds" in caplog.text
     offsets = [params.get("offset") for params in telegram.calls_of("getUpdates")]
     assert offsets[:3] == [None, None, update_id + 1]

@@ -17,9 +17,9 @@ import time
 
 from django.db import DatabaseError, close_old_connections
 
-from bots import notifications, telegram
-from bots.notifications import TelegramError
-from bots.serializers import TelegramUpdateSerializer
+from bots.telegram import bot_api, updates
+from bots.telegram.bot_api import TelegramError
+from bots.telegram.serializers import TelegramUpdateSerializer
 
 logger = logging.getLogger(__name__)
 
@@ -95,10 +95,10 @@ class Poller:
         """Poll until stopped; raises PollingRefused when Telegram will not be polled."""
         try:
             while not self.stop_requested:
-                updates = self.call_with_retries(
-                    notifications.get_updates, self.offset, self.long_poll_seconds
+                fetched = self.call_with_retries(
+                    bot_api.get_updates, self.offset, self.long_poll_seconds
                 )
-                for update in updates:
+                for update in fetched:
                     if self.stop_requested:
                         break
                     if not self._handle(update):
@@ -114,7 +114,7 @@ class Poller:
         try:
             serializer = TelegramUpdateSerializer(data=update)
             if serializer.is_valid():
-                telegram.handle_update(serializer.validated_data)
+                updates.handle_update(serializer.validated_data)
             else:
                 logger.warning("Telegram update %s skipped: %s", update_id, serializer.errors)
         except DatabaseError as error:
@@ -134,7 +134,7 @@ class Poller:
         if self.offset is None:
             return
         try:
-            notifications.call("getUpdates", offset=self.offset, timeout=0, limit=1)
+            bot_api.call("getUpdates", offset=self.offset, timeout=0, limit=1)
         except TelegramError as error:
             logger.warning("Could not confirm the handled updates to Telegram: %s", error)
 

@@ -13,8 +13,9 @@ import re
 import uuid
 
 # A float as text: digits with an optional point and exponent, or inf/infinity/nan, in any case.
+# Each digit can be matched one way only, so a long text is refused in linear time.
 _FLOAT = re.compile(
-    r"[+-]?(?:inf|infinity|nan|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?)", re.I | re.A
+    r"[+-]?(?:inf|infinity|nan|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:e[+-]?[0-9]+)?)", re.I | re.A
 )
 # An integer as text: a machine-sized one, and the long form, which may group digits with `_`.
 _SHORT_INT = re.compile(r"[+-]?[0-9]+")

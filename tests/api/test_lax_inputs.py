@@ -209,3 +209,17 @@ def test_the_logs_bot_id_filter_is_read_as_the_legacy_read_it(api_client, value,
         assert [row["bot_id"] for row in response.json()] == (
             [expected] if expected == str(bot_id) else []
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text", ["1" * 500_000 + "x", "1." + "1" * 500_000 + "x", "1_" * 250_000 + "x"]
+)
+def test_a_long_text_that_is_not_a_number_is_refused_in_one_pass(api_client, text):
+    # A pattern that matched digits two ways would take hours on these (quadratic backtracking).
+    bot = BotFactory(quantity=0.25)
+
+    response = api_client.put(f"/api/v1/bots/{bot.id}", {"quantity": text}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("quantity: ")

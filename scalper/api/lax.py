@@ -8,7 +8,6 @@ the rest. Unlike Python's own `float()`, `int()` and `uuid.UUID()`, they take no
 spaces, no non-ASCII digits and no other UUID spellings, as pydantic did.
 """
 
-import math
 import re
 import uuid
 
@@ -65,14 +64,6 @@ def to_float(value):
         except OverflowError:
             raise ValueError(value) from None
     raise ValueError(value)
-
-
-def to_finite_float(value):
-    """`to_float`, without inf and nan."""
-    number = to_float(value)
-    if not math.isfinite(number):
-        raise ValueError(value)
-    return number
 
 
 def to_int(value):

@@ -24,8 +24,9 @@ def _locked(bot):
 
 
 def _set_status(bot, status):
-    bot.status = status
-    bot.save(update_fields=["status"])
+    # A bot already in that status is not written (its updated_at stays), as in legacy; the
+    # caller still logs and notifies, as legacy did.
+    save_changed_fields(bot, {"status": status})
 
 
 def refuse_unreadable_exchange(exchange, bot=None):

@@ -426,3 +426,36 @@ def test_storing_credentials_holds_the_cut_over_lock_shared_so_finish_waits_for_
         )
         modes = [mode for (mode,) in cursor.fetchall()]
     assert modes == ["ShareLock"]
+
+
+# --- everything written during the dual run stays readable -----------------------------------
+
+
+def test_what_the_api_writes_during_the_dual_run_leaves_nothing_the_legacy_could_not_read(
+    dual_run,
+    api_client,
+    deliver,  # noqa: F811
+    code,  # noqa: F811
+    telegram,
+):
+    from scalper.legacy import readability
+
+    edge = {**NEW_BOT, "ticker": "X" * 20, "trailing_percent": 3.0, "infinite_loop": True}
+    bot = api_client.post(BOTS, edge, format="json").json()["id"]
+    api_client.post(BOTS, {**NEW_BOT, "exchange": "Binance", "trailing_percent": 0.1})
+    api_client.put(f"{BOTS}{bot}", {"status": "ERROR", "quantity": 1e-9}, format="json")
+    for action in ("stop", "start", "toggle"):
+        api_client.post(f"{BOTS}{bot}/{action}")
+    api_client.post(f"{BOTS}stop-all")
+    for level in ("INFO", "SUCCESS", "WARNING", "ERROR", "TELEGRAM"):
+        api_client.post("/api/v1/logs/", {"level": level, "message": "m" * 500}, format="json")
+    created = api_client.post(CREDENTIALS, NEW_CREDENTIALS, format="json").json()["id"]
+    api_client.put(f"{CREDENTIALS}{created}", {"secret_key": "", "label": None}, format="json")
+    api_client.post(f"{CREDENTIALS}{created}/toggle")
+    deliver(message_update(code, chat_id=111))
+    fresh = api_client.post("/api/v1/telegram/generate-code").json()["connection_code"]
+    deliver(message_update(fresh, chat_id=222))
+
+    assert readability.unreadable_rows() == []
+    assert readability.credentials_not_under_legacy_key() == 0
+    assert TelegramConnection.objects.filter(is_active=True).count() == 1

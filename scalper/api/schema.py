@@ -7,10 +7,18 @@ database behind it). A view adds only what cannot be told from it, as a response
 (`OpenApiResponse(description=...)`): the error body is added here.
 """
 
-from drf_spectacular import openapi
+from drf_spectacular import authentication, openapi
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
+
+
+class SessionScheme(authentication.SessionScheme):
+    """The session cookie (the dashboard's, when the app serves it), described as drf-spectacular
+    describes DRF's, whose extension does not match subclasses."""
+
+    target_class = "scalper.api.authentication.SessionAuthentication"
+
 
 ErrorSerializer = inline_serializer("Error", {"detail": serializers.CharField()})
 

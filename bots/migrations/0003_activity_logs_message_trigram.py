@@ -2,8 +2,9 @@
 `UPPER(message::text) LIKE UPPER('%...%')`), which otherwise reads the whole table.
 
 pg_trgm ships with PostgreSQL and is a trusted extension: the database's owner may create it.
-Unapplying the migration drops the index, then the extension if it is there and nothing else
-uses it. Built CONCURRENTLY: the legacy backend keeps writing logs meanwhile.
+Unapplying the migration drops the index, then the extension (PostgreSQL refuses while another
+object uses it: docs/benchmarks.md, "Rolling back the later migrations"). Built CONCURRENTLY:
+the legacy backend keeps writing logs meanwhile.
 """
 
 from django.contrib.postgres.indexes import GinIndex, OpClass

@@ -107,15 +107,17 @@ def legacy_writes(database):
 
 
 def later_objects(database):
-    """What exists besides the legacy schema and Django's own tables: tables, indexes and
-    triggers on the legacy tables, functions, extensions."""
+    """What exists besides the legacy schema and the tables of Django and of the project's
+    `legacy` app (the adoption's roll-back removes those): tables, indexes and triggers on the
+    legacy tables, functions, extensions."""
     legacy = list(LEGACY_TABLES)
     return {
         "tables": database.query(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
             "AND tablename <> ALL(%s) AND tablename <> 'alembic_version' "
             "AND tablename NOT LIKE 'django\\_%%' AND tablename NOT LIKE 'auth\\_%%' "
-            "AND tablename NOT LIKE 'authtoken\\_%%' ORDER BY 1",
+            "AND tablename NOT LIKE 'authtoken\\_%%' AND tablename NOT LIKE 'scalper\\_%%' "
+            "ORDER BY 1",
             [legacy],
         ),
         "indexes": database.query(

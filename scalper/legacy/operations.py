@@ -220,15 +220,38 @@ class EnumValueOperation(migrations.operations.base.Operation):
                 schema_editor.execute(f"{alter} SET DEFAULT {default}")
         schema_editor.execute(f"DROP TYPE {quote(previous)}")
 
-    def remake_sqlite_tables(self, schema_editor, state):
-        """SQLite: rebuild each table of the type so that its CHECK lists the state's values."""
-        tables = set()
-        for app_label, model_name, *_ in enum_fields(state, self.enum_type):
-            model = state.apps.get_model(app_label, model_name)
-            if model._meta.db_table not in tables:
-                tables.add(model._meta.db_table)
-                # The SQLite schema editor's own way to change a CHECK constraint.
-                schema_editor._remake_table(model)
+    def set_sqlite_checks(self, schema_editor, state, values):
+        """SQLite: make the CHECK constraint of each column of the type list `values`.
+
+        The table definitions are edited in place (`PRAGMA writable_schema`, as SQLite documents
+        for changing a CHECK constraint) rather than rebuilt from the project state: the CHECKs
+        of another app's enum columns in the same table may not be in that state yet.
+        """
+        quote = schema_editor.quote_name
+        allowed = ", ".join(schema_editor.quote_value(value) for value in values)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("PRAGMA schema_version")
+            version = cursor.fetchone()[0]
+            for table in sorted({table for table, *_ in self.columns(schema_editor, state)}):
+                cursor.execute(
+                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table]
+                )
+                (definition,) = cursor.fetchone()
+                for name, column, *_ in self.columns(schema_editor, state):
+                    if name == table:
+                        definition = re.sub(
+                            rf"CHECK \({re.escape(quote(column))} IN \([^)]*\)\)",
+                            f"CHECK ({quote(column)} IN ({allowed}))",
+                            definition,
+                        )
+                schema_editor.execute("PRAGMA writable_schema = 1")
+                schema_editor.execute(
+                    "UPDATE sqlite_master SET sql = %s WHERE type = 'table' AND name = %s",
+                    [definition, table],
+                )
+                version += 1
+                schema_editor.execute(f"PRAGMA schema_version = {version}")
+                schema_editor.execute("PRAGMA writable_schema = 0")
 
     def values_of(self, state):
         return [value for value, _ in enum_choices(state, self.enum_type) or []]
@@ -279,13 +302,13 @@ class AddEnumValue(EnumValueOperation):
                     f"{_position_sql(schema_editor, self.before, self.after)}"
                 )
             elif vendor == "sqlite":
-                self.remake_sqlite_tables(schema_editor, to_state)
+                self.set_sqlite_checks(schema_editor, to_state, self.values_of(to_state))
             return
         self.refuse_while_used(schema_editor, from_state, self.value, "remove")
         if vendor == "postgresql":
             self.rebuild_type(schema_editor, from_state, self.values_of(to_state))
         elif vendor == "sqlite":
-            self.remake_sqlite_tables(schema_editor, to_state)
+            self.set_sqlite_checks(schema_editor, to_state, self.values_of(to_state))
 
     def describe(self):
         return f"Add value {self.value} to enum type {self.enum_type}"
@@ -347,16 +370,13 @@ class RenameEnumValue(EnumValueOperation):
                 f"{schema_editor.quote_value(old)} TO {schema_editor.quote_value(new)}"
             )
         elif vendor == "sqlite":
-            # The rows change first, with the CHECK constraint (still the old one) set aside;
-            # the rebuilt tables then check them against the new one.
-            schema_editor.execute("PRAGMA ignore_check_constraints = ON")
+            # The CHECK constraints first, so that they accept the rows' new value.
+            self.set_sqlite_checks(schema_editor, to_state, self.values_of(to_state))
             for table, column, *_ in self.columns(schema_editor, to_state):
                 schema_editor.execute(
                     f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE {quote(column)} = %s",
                     [new, old],
                 )
-            schema_editor.execute("PRAGMA ignore_check_constraints = OFF")
-            self.remake_sqlite_tables(schema_editor, to_state)
 
     def describe(self):
         return f"Rename value {self.old_value} of enum type {self.enum_type} to {self.new_value}"

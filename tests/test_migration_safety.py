@@ -86,3 +86,27 @@ def test_a_refused_migration_passes_once_a_reviewer_lists_it_with_the_reason(tmp
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "bots.0002_bot_paused: REVIEWED (bots is small, no old code)" in result.stdout
+
+
+def test_the_gate_passes_an_added_enum_value_and_refuses_a_renamed_or_removed_one(tmp_path):
+    from tests.test_enum_migrations import add_member, manage_copy, remove_member, set_member
+
+    project = copy_project(tmp_path / "project")
+    add_member(project, "Exchange", "OKX", "OKX", "DELTA")
+    manage_copy(project, "makemigrations", "bots", "--name", "exchange_okx")
+    set_member(project, "Exchange", "BYBIT", "BYBIT_V5", "Bybit")
+    manage_copy(project, "makemigrations", "bots", "--name", "rename_bybit")
+    remove_member(project, "Exchange", "OKX")
+    manage_copy(project, "makemigrations", "bots", "--name", "remove_okx")
+
+    result = migration_gate(project)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "bots.0002_exchange_okx: OK" in result.stdout
+    # The previous version still writes BYBIT, and rebuilding the type rewrites the tables.
+    assert "bots.0003_rename_bybit: REFUSED" in result.stdout
+    assert "warning: renaming-object Renaming a type value may break existing clients." in (
+        result.stdout
+    )
+    assert "bots.0004_remove_okx: REFUSED" in result.stdout
+    assert "warning: changing-column-type" in result.stdout

@@ -20,11 +20,12 @@ from django.db.migrations.exceptions import InconsistentMigrationHistory, Migrat
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.models import Value
+from django.db.models import CheckConstraint, UniqueConstraint, Value
 from django.db.models.sql import Query
 
 from scalper.legacy.constraints import ForeignKeyConstraint
-from scalper.legacy.operations import CreateEnumType
+from scalper.legacy.drift import drift_findings
+from scalper.legacy.operations import AddEnumValue, CreateEnumType, enum_choices
 from scalper.legacy.schema import (
     LEGACY_REVISION,
     Column,
@@ -46,9 +47,10 @@ LOCK_TIMEOUT = 5.0
 
 ERROR, WARNING = "error", "warning"
 
-# Outcomes; the first two refuse (exit status 1).
+# Outcomes; the first three refuse (exit status 1).
 REFUSED = "refused"
 FAILED = "failed"
+DRIFTED = "drifted"  # adopted, but the schema is no longer what the applied migrations create
 CHECKED = "checked"
 ADOPTED = "adopted"
 ALREADY_ADOPTED = "already_adopted"
@@ -60,7 +62,9 @@ NOTHING_TO_ADOPT = "nothing_to_adopt"
 
 def catalog_type(db_type):
     """A Django column type as PostgreSQL's `format_type()` prints it."""
-    return re.sub(r"^varchar\b", "character varying", db_type)
+    db_type = re.sub(r"^varchar\b", "character varying", db_type)
+    db_type = re.sub(r"^char\b", "character", db_type)
+    return re.sub(r",\s+", ",", db_type)  # numeric(10, 2) -> numeric(10,2)
 
 
 def database_default(field, connection):
@@ -74,8 +78,7 @@ def database_default(field, connection):
     return sql % tuple(params)
 
 
-def baseline_models(loader):
-    state = loader.project_state(BASELINE, at_end=True)
+def project_models(state):
     return [
         model
         for model in state.apps.get_models()
@@ -83,78 +86,117 @@ def baseline_models(loader):
     ]
 
 
-def expected_schema(connection):
-    """The schema the baseline migrations create, in the terms `read_schema()` reads.
+def expected_schema(connection, nodes=BASELINE):
+    """The schema the migrations up to `nodes` create, in the terms `read_schema()` reads.
 
-    Derived from the migrations themselves (their model state and `CreateEnumType` operations),
-    so there is one source of truth; a test proves it equals the legacy database's catalog.
+    Derived from the migrations themselves (their project state and `CreateEnumType`
+    operations), so there is one source of truth: at the baseline a test proves it equals the
+    legacy database's catalog; at the applied migrations of an adopted database it is what
+    `baseline --check` compares the live schema with (scalper/legacy/drift.py).
     """
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    models = baseline_models(loader)
+    state = loader.project_state(nodes, at_end=True)
+    models = project_models(state)
     names = {model._meta.db_table for model in models}
     for model in models:
         names.update(field.column for field in model._meta.local_concrete_fields)
         names.update(index.name for index in model._meta.indexes)
+        names.update(constraint.name for constraint in model._meta.constraints)
     with connection.cursor() as cursor:
         # PostgreSQL's own rule for when an identifier needs quotes (`"timestamp"`).
         cursor.execute("SELECT name, quote_ident(name) FROM unnest(%s::text[]) name", [[*names]])
         quoted = dict(cursor.fetchall())
 
     schema = Schema()
-    for app, name in BASELINE:
-        for operation in loader.graph.nodes[(app, name)].operations:
+    plan = {key for node in nodes for key in loader.graph.forwards_plan(node)}
+    for key in sorted(plan):
+        for operation in loader.graph.nodes[key].operations:
             if isinstance(operation, CreateEnumType):
                 schema.enums[operation.name] = tuple(operation.labels)
-    for model in models:
-        table, meta = model._meta.db_table, model._meta
-        schema.tables[table] = {
-            field.column: Column(
-                field.column,
-                catalog_type(field.db_type(connection)),
-                field.null,
-                database_default(field, connection),
-                position,
-            )
-            for position, field in enumerate(meta.local_concrete_fields, start=1)
-        }
-        primary, pk_column = f"{table}_pkey", quoted[meta.pk.column]
-        schema.indexes[primary] = Index(
-            primary,
-            table,
-            (meta.pk.column,),
-            True,
-            True,
-            f"CREATE UNIQUE INDEX {primary} ON public.{quoted[table]} USING btree ({pk_column})",
-        )
-        schema.constraints[(table, primary)] = Constraint(
-            primary, table, "primary key", f"PRIMARY KEY ({pk_column})"
-        )
-        for index in meta.indexes:
-            columns = tuple(meta.get_field(name).column for name in index.fields)
-            unique = getattr(index, "unique", False)
-            schema.indexes[index.name] = Index(
-                index.name,
-                table,
-                columns,
-                unique,
-                False,
-                f"CREATE {'UNIQUE ' if unique else ''}INDEX {quoted[index.name]} "
-                f"ON public.{quoted[table]} USING btree "
-                f"({', '.join(quoted[column] for column in columns)})",
-            )
-        for constraint in meta.constraints:
-            if not isinstance(constraint, ForeignKeyConstraint):
-                raise TypeError(f"the baseline schema cannot describe {constraint!r}")
-            source = meta.get_field(constraint.field)
-            target = source.target_field
-            schema.constraints[(table, constraint.name)] = Constraint(
-                constraint.name,
-                table,
-                "foreign key",
-                f"FOREIGN KEY ({quoted[source.column]}) REFERENCES "
-                f"{quoted[target.model._meta.db_table]}({quoted[target.column]})",
-            )
+    for name in schema.enums:
+        # Values added, renamed or removed later (AddEnumValue...) are in the fields' choices.
+        choices = enum_choices(state, name)
+        if choices is not None:
+            schema.enums[name] = tuple(value for value, _ in choices)
+    with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+        for model in models:
+            _describe_model(schema, model, connection, editor, quoted)
     return schema
+
+
+def _describe_model(schema, model, connection, editor, quoted):
+    table, meta = model._meta.db_table, model._meta
+    schema.tables[table] = {
+        field.column: Column(
+            field.column,
+            catalog_type(field.db_type(connection)),
+            field.null,
+            database_default(field, connection),
+            position,
+        )
+        for position, field in enumerate(meta.local_concrete_fields, start=1)
+    }
+    primary, pk_column = f"{table}_pkey", quoted[meta.pk.column]
+    schema.indexes[primary] = Index(
+        primary,
+        table,
+        (meta.pk.column,),
+        True,
+        True,
+        f"CREATE UNIQUE INDEX {primary} ON public.{quoted[table]} USING btree ({pk_column})",
+    )
+    schema.constraints[(table, primary)] = Constraint(
+        primary, table, "primary key", f"PRIMARY KEY ({pk_column})"
+    )
+    for index in meta.indexes:
+        columns = tuple(meta.get_field(name.lstrip("-")).column for name in index.fields)
+        unique = getattr(index, "unique", False)
+        shown = ", ".join(quoted.get(column, column) for column in columns)
+        schema.indexes[index.name] = Index(
+            index.name,
+            table,
+            None if index.expressions else columns,
+            unique,
+            False,
+            f"CREATE {'UNIQUE ' if unique else ''}INDEX {quoted[index.name]} "
+            f"ON public.{quoted[table]} USING btree ({shown or '...'})",
+        )
+    for model_field in meta.local_concrete_fields:
+        # Indexes of `db_index=True` (and their `_like` twins), named as Django names them.
+        for statement in editor._field_indexes_sql(model, model_field):
+            name = str(statement.parts["name"]).strip('"')
+            schema.indexes[name] = Index(
+                name, table, (model_field.column,), False, False, str(statement)
+            )
+    for constraint in meta.constraints:
+        schema.constraints[(table, constraint.name)] = _describe_constraint(
+            schema, table, meta, constraint, quoted
+        )
+
+
+def _describe_constraint(schema, table, meta, constraint, quoted):
+    if isinstance(constraint, ForeignKeyConstraint):
+        source = meta.get_field(constraint.field)
+        target = source.target_field
+        return Constraint(
+            constraint.name,
+            table,
+            "foreign key",
+            f"FOREIGN KEY ({quoted[source.column]}) REFERENCES "
+            f"{quoted[target.model._meta.db_table]}({quoted[target.column]})",
+        )
+    if isinstance(constraint, UniqueConstraint):
+        columns = tuple(meta.get_field(name).column for name in constraint.fields)
+        if columns and not constraint.condition:
+            shown = ", ".join(quoted.get(column, column) for column in columns)
+            schema.indexes[constraint.name] = Index(
+                constraint.name, table, columns, True, False, f"UNIQUE ({shown})"
+            )
+            return Constraint(constraint.name, table, "unique", f"UNIQUE ({shown})")
+        return Constraint(constraint.name, table, "unique", None)
+    if isinstance(constraint, CheckConstraint):
+        return Constraint(constraint.name, table, "check", None)  # its existence only
+    raise TypeError(f"the expected schema cannot describe {constraint!r}")
 
 
 # Findings: each difference, classified and explained
@@ -369,6 +411,7 @@ class Report:
     recorded: list = field(default_factory=list)
     applied: list = field(default_factory=list)
     applied_after_commit: list = field(default_factory=list)
+    compared: list = field(default_factory=list)  # after adoption: the last applied migrations
 
     @property
     def errors(self):
@@ -380,7 +423,7 @@ class Report:
 
     @property
     def ok(self):
-        return self.outcome not in (REFUSED, FAILED)
+        return self.outcome not in (REFUSED, FAILED, DRIFTED)
 
     def as_dict(self):
         return {
@@ -397,6 +440,7 @@ class Report:
             "recorded_without_running": self.recorded,
             "applied": self.applied,
             "applied_after_commit": self.applied_after_commit,
+            "compared_with": self.compared,
         }
 
     def as_json(self):
@@ -412,6 +456,12 @@ class Report:
                 f"({', '.join(f'{app}.{name}' for app, name in BASELINE)}): "
                 f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}."
             )
+        elif self.compared:
+            lines.append(
+                "Schema compared with what the applied migrations create (up to "
+                f"{', '.join(self.compared)}): "
+                f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}."
+            )
         for finding in self.errors + self.warnings:
             lines.append(f"  {finding.severity.upper():8} {finding.headline}")
             lines.append(f"  {'':8} {finding.impact}")
@@ -424,8 +474,8 @@ class Report:
             lines.append("Applied: " + _group_by_app(self.applied))
         if self.applied_after_commit:
             lines.append(
-                "Applied after the adoption committed (non-atomic migrations, their dependents): "
-                + ", ".join(self.applied_after_commit)
+                "Applied after the adoption committed (non-atomic migrations, those adding enum "
+                "values, their dependents): " + ", ".join(self.applied_after_commit)
             )
         lines.append(self.summary)
         return "\n".join(lines)
@@ -494,7 +544,19 @@ def examine(connection, alias):
     report = Report(alias, describe_target(connection), "legacy", CHECKED, "", revisions)
 
     if set(BASELINE) <= applied:
-        if revisions is not None:
+        adopted = revisions is not None
+        report.findings, report.compared = drift_findings(
+            connection, applied, revisions if adopted else None
+        )
+        if report.errors:
+            report.state = "adopted" if adopted else "django"
+            report.outcome = DRIFTED
+            report.summary = (
+                f"Drift: {_count(len(report.errors), 'error')}; nothing was changed. Fix the "
+                "errors above (in the database, or with a migration that brings the models to "
+                "it) and run `python manage.py baseline --check` again."
+            )
+        elif adopted:
             report.state, report.outcome = "adopted", ALREADY_ADOPTED
             report.summary = "Already adopted: nothing to do, nothing was changed."
         else:
@@ -595,7 +657,8 @@ def _apply_baseline(connection, alias, report):
     """Record the baseline, apply what follows it; return the migrations that must wait for commit.
 
     A non-atomic migration (such as AddIndexConcurrently) cannot run inside the adoption
-    transaction: it, and whatever depends on it, is applied once the adoption is committed.
+    transaction, and a value an AddEnumValue adds cannot be used in it: such a migration, and
+    whatever depends on it, is applied once the adoption is committed.
     """
     recorder = MigrationRecorder(connection)
     already = set(recorder.applied_migrations()) if recorder.has_table() else set()
@@ -609,7 +672,7 @@ def _apply_baseline(connection, alias, report):
     for migration, _ in plan:
         key = (migration.app_label, migration.name)
         parents = {parent.key for parent in graph.node_map[key].parents}
-        if not migration.atomic or parents & deferred:
+        if not migration.atomic or adds_enum_value(migration) or parents & deferred:
             deferred.add(key)
     in_transaction = [m for m, _ in plan if (m.app_label, m.name) not in deferred]
     after_commit = [m for m, _ in plan if (m.app_label, m.name) in deferred]
@@ -622,6 +685,11 @@ def _apply_baseline(connection, alias, report):
         call_command("migrate", database=alias, verbosity=0, interactive=False)
     report.applied = [f"{migration.app_label}.{migration.name}" for migration in in_transaction]
     return after_commit
+
+
+def adds_enum_value(migration):
+    """A value added in a transaction cannot be used before it commits: apply it on its own."""
+    return any(isinstance(operation, AddEnumValue) for operation in migration.operations)
 
 
 def _apply_after_commit(alias, report, migrations):

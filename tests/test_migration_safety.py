@@ -110,3 +110,59 @@ def test_the_gate_passes_an_added_enum_value_and_refuses_a_renamed_or_removed_on
     )
     assert "bots.0004_remove_okx: REFUSED" in result.stdout
     assert "warning: changing-column-type" in result.stdout
+
+
+RUNSQL_INDEX_MIGRATION = """
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    atomic = {atomic}
+
+    dependencies = [("orders", "0001_initial")]
+
+    operations = [
+        migrations.RunSQL(
+            "{create} ix_orders_bot_id_status ON orders (bot_id, status)",
+            "DROP INDEX {concurrently} IF EXISTS ix_orders_bot_id_status",
+        ),
+    ]
+"""
+
+
+def test_the_gate_refuses_an_index_on_a_legacy_table_built_without_concurrently(tmp_path):
+    project = copy_project(tmp_path / "project")
+    write_migration(
+        project,
+        "orders",
+        "0002_orders_bot_status",
+        RUNSQL_INDEX_MIGRATION.format(atomic=True, create="CREATE INDEX", concurrently=""),
+    )
+
+    result = migration_gate(project)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "orders.0002_orders_bot_status.sql: legacy-index-not-concurrent: CREATE INDEX "
+        "ix_orders_bot_id_status ON orders (bot_id, status): an index of a legacy table is "
+        "built CONCURRENTLY"
+    ) in result.stdout
+
+
+def test_the_gate_passes_an_index_built_concurrently_if_not_exists_with_runsql(tmp_path):
+    project = copy_project(tmp_path / "project")
+    write_migration(
+        project,
+        "orders",
+        "0002_orders_bot_status",
+        RUNSQL_INDEX_MIGRATION.format(
+            atomic=False,
+            create="CREATE INDEX CONCURRENTLY IF NOT EXISTS",
+            concurrently="CONCURRENTLY",
+        ),
+    )
+
+    result = migration_gate(project)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "orders.0002_orders_bot_status: OK" in result.stdout

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test check-migrations install install-dev
+.PHONY: run test test-fast lint check-migrations install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,15 @@ run: install
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The inner loop: the suite without the tests marked slow (browser, fuzzing, clusters, servers).
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 # The gate of every migration after the baseline: django-migration-linter and squawk.
 check-migrations: install-dev
 	DEBUG=true DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m tests.migration_gate
+	$(BIN)/python -m tests.support.migration_gate

@@ -57,7 +57,7 @@ def run():
     from django.test import Client
 
     from bots.models import ActivityLog
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     call_command("migrate", verbosity=0)
     print(f"activity_logs rows: {ROWS:,}")

@@ -21,7 +21,7 @@ django.setup()
 
 import psycopg  # noqa: E402
 
-from tests.databases import ScratchDatabase, server_dsn  # noqa: E402
+from tests.support.databases import ScratchDatabase, server_dsn  # noqa: E402
 
 SIZES = (10_000, 1_000_000)
 REPEATS = 3

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from tests.databases import ScratchDatabase
+from tests.support.databases import ScratchDatabase
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture
 def user(db):
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     return UserFactory()
 
@@ -95,7 +95,7 @@ TELEGRAM_TEST_WEBHOOK_SECRET = "test-webhook-secret_0123456789"
 @pytest.fixture
 def telegram(settings):
     """A fake Telegram Bot API on 127.0.0.1, configured as the one the app talks to."""
-    from tests.fake_telegram import FakeTelegram
+    from tests.support.fake_telegram import FakeTelegram
 
     with FakeTelegram() as server:
         settings.TELEGRAM_API_BASE_URL = server.url

@@ -15,10 +15,12 @@ reminder to declare it.
 
 from django.db.migrations.loader import MigrationLoader
 
-from scalper.legacy.schema import compare, read_schema
+from scalper.legacy.baseline import BASELINE_APPS, expected_schema
+from scalper.legacy.findings import revision_finding, schema_findings
+from scalper.legacy.schema import read_schema
 
 
-def applied_project_nodes(applied, apps):
+def applied_project_nodes(applied, apps=BASELINE_APPS):
     """The applied migrations of `apps` that still exist, as graph nodes."""
     graph = MigrationLoader(None, ignore_no_migrations=True).graph
     return sorted(key for key in applied if key[0] in apps and key in graph.nodes)
@@ -32,17 +34,15 @@ def last_per_app(nodes):
 
 
 def drift_findings(connection, applied, revisions=None):
-    """(findings, migrations compared with) for a database whose baseline is applied.
+    """(findings, the last migration compared with per app) for a database past its baseline.
 
     `revisions`: its alembic_version, checked too on an adopted legacy database (the legacy
     backend's Alembic must not have moved it since).
     """
-    from scalper.legacy.adoption import BASELINE_APPS, classify, expected_schema, revision_finding
-
-    nodes = applied_project_nodes(applied, BASELINE_APPS)
+    nodes = applied_project_nodes(applied)
     expected = expected_schema(connection, nodes)
     with connection.cursor() as cursor:
         found = read_schema(cursor, tables=list(expected.tables), enums=list(expected.enums))
-    findings = [revision_finding(revisions)] if revisions is not None else []
-    findings += [classify(difference, expected, found) for difference in compare(expected, found)]
-    return [finding for finding in findings if finding is not None], last_per_app(nodes)
+    revision = revision_finding(revisions) if revisions is not None else None
+    findings = [revision] if revision else []
+    return findings + schema_findings(expected, found), last_per_app(nodes)

@@ -1,0 +1,125 @@
+"""Throwaway copies of the project, for tests that change models or add migrations.
+
+The repository itself is never edited: such a test copies the project into its `tmp_path` and
+runs `manage.py` there (`ScratchDatabase.manage(..., cwd=copy)`).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+from tests.support.databases import PROJECT_DIR
+
+NOT_COPIED = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    ".env",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    "db.sqlite3",
+    "staticfiles",
+    "test-artifacts",
+)
+
+
+def copy_project(destination):
+    shutil.copytree(PROJECT_DIR, destination, ignore=NOT_COPIED)
+    return destination
+
+
+def add_model_field(project, app, model, declaration):
+    """Declare a field (`notes = models.TextField(null=True)`) first in `model` of `app`."""
+    models_file = project / app / "models.py"
+    source = models_file.read_text()
+    header = next(line for line in source.splitlines() if line.startswith(f"class {model}("))
+    models_file.write_text(source.replace(header, f"{header}\n    {declaration}", 1))
+
+
+def write_migration(project, app, name, source):
+    path = project / app / "migrations" / f"{name}.py"
+    path.write_text(source)
+    return path
+
+
+# A later migration that cannot run in a transaction.
+CONCURRENT_INDEX_MIGRATION = """
+from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [("bots", "0001_initial")]
+
+    operations = [
+        AddIndexConcurrently("bot", models.Index(fields=["exchange"], name="bots_exchange_idx")),
+    ]
+"""
+
+
+# Editing the choices (TextChoices) of a project copy, wherever they are declared
+
+SQLITE_MEMORY = {"DATABASE_URL": "sqlite:///:memory:", "DEBUG": "true"}
+
+
+def choices_file(project, class_name):
+    """The models.py that declares `class_name` (it may move between apps)."""
+    for path in sorted(project.glob("*/models.py")):
+        if re.search(rf"^class {class_name}\(", path.read_text(), re.M):
+            return path
+    raise LookupError(class_name)
+
+
+def edit_choices(project, class_name, edit):
+    path = choices_file(project, class_name)
+    source = path.read_text()
+    start = re.search(rf"^class {class_name}\(.*\n", source, re.M).end()
+    end = re.search(r"^\S", source[start:], re.M)
+    end = start + end.start() if end else len(source)
+    path.write_text(source[:start] + edit(source[start:end]) + source[end:])
+
+
+def add_member(project, class_name, value, label, after):
+    def edit(body):
+        line = f'    {value} = "{value}", "{label}"\n'
+        if after is None:
+            first = re.search(r"^    [A-Z_]+ = ", body, re.M)
+            return body[: first.start()] + line + body[first.start() :]
+        member = re.search(rf"^    {after} = .*\n", body, re.M)
+        return body[: member.end()] + line + body[member.end() :]
+
+    edit_choices(project, class_name, edit)
+
+
+def set_member(project, class_name, member, value, label):
+    edit_choices(
+        project,
+        class_name,
+        lambda body: re.sub(
+            rf"^    {member} = .*$", f'    {member} = "{value}", "{label}"', body, flags=re.M
+        ),
+    )
+
+
+def remove_member(project, class_name, member):
+    edit_choices(
+        project, class_name, lambda body: re.sub(rf"^    {member} = .*\n", "", body, flags=re.M)
+    )
+
+
+def manage_copy(project, *args, env=SQLITE_MEMORY):
+    """`manage.py` in the project copy, without a database server (makemigrations)."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=project,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "scalper.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout

@@ -5,7 +5,7 @@ choices became an `AlterField` whose SQL is `-- (no-op)`: the enum type kept its
 autodetector compares, for each enum type, the values its fields declare before and after, and
 emits `RenameEnumValue`, `RemoveEnumValue` and `AddEnumValue` (in that order) before Django's own
 operations, which then see only what remains: a change of display label is an `AlterField`
-without SQL.
+without SQL. A type no column used before gets a `CreateEnumType` ahead of its columns.
 
 A removed value and an added one are a rename when they have the same display label (the
 member the API and the admin show did not change); when they sit between the same neighbours
@@ -20,6 +20,7 @@ from django.db.migrations.questioner import InteractiveMigrationQuestioner
 
 from scalper.legacy.operations import (
     AddEnumValue,
+    CreateEnumType,
     RemoveEnumValue,
     RenameEnumValue,
     enum_choices,
@@ -55,10 +56,15 @@ class EnumAutodetector(MigrationAutodetector):
                 )
             except ValueError as error:
                 raise CommandError(str(error)) from error
-            if old is None or new is None:
-                continue
+            if new is None:
+                continue  # no column uses it any more; the type stays, harmless
             fields = list(enum_fields(self.to_state, enum_type))
             app_label = fields[0][0]
+            if old is None:
+                # A new type: created before the columns that use it.
+                values = [value for value, _ in new]
+                self.add_operation(app_label, CreateEnumType(enum_type, values), beginning=True)
+                continue
             # The fields of other apps must exist (their apps' latest migrations) first.
             dependencies = [
                 OperationDependency(app, model, name, OperationDependency.Type.CREATE)

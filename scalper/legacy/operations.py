@@ -21,6 +21,7 @@ class CreateEnumType(migrations.operations.base.Operation):
     type after them.
     """
 
+    category = OperationCategory.ADDITION
     reversible = True
     reduces_to_sql = True
 

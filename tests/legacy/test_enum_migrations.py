@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.project_copies import (
     add_member,
+    add_model_field,
     copy_project,
     manage_copy,
     remove_member,
@@ -354,3 +355,29 @@ def test_a_display_label_change_is_an_alter_field_without_sql(tmp_path, scratch_
 
     assert "~ Alter field exchange on bot" in output and "enum type" not in output
     assert "ALTER" not in sql.replace("-- Alter field", "") and "(no-op)" in sql
+
+
+def test_a_column_of_a_new_enum_type_creates_the_type_first_and_drops_it_going_back(
+    tmp_path, scratch_db
+):
+    project = copy_project(tmp_path / "project")
+    models_file = project / "exchanges" / "models.py"
+    models_file.write_text(
+        models_file.read_text().replace(
+            "from scalper.legacy.fields import ", "from scalper.legacy.fields import EnumField, "
+        )
+    )
+    add_model_field(
+        project,
+        "exchanges",
+        "ExchangeCredentials",
+        'market = EnumField(enum_type="market", choices=[("SPOT", "Spot"), ("FUTURES", '
+        '"Futures")], null=True)',
+    )
+    output = manage_copy(project, "makemigrations", "exchanges", "--name", "market")
+    assert "+ Create enum type market (SPOT, FUTURES)" in output
+
+    scratch_db.manage("migrate", cwd=project)
+    assert pg_labels(scratch_db, "market") == ["SPOT", "FUTURES"]
+    scratch_db.manage("migrate", "exchanges", "0001", cwd=project)
+    assert scratch_db.query("SELECT to_regtype('market')") == [(None,)]

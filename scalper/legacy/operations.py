@@ -258,14 +258,13 @@ class EnumValueOperation(migrations.operations.base.Operation):
         return [value for value, _ in enum_choices(state, self.enum_type) or []]
 
 
-class AddEnumValue(EnumValueOperation):
-    """`ALTER TYPE name ADD VALUE 'value' BEFORE/AFTER ...`; reversed by rebuilding the type.
+class PlacedEnumValue(EnumValueOperation):
+    """A value and its place in the type (`before` or `after` another value): added or removed.
 
-    Since PostgreSQL 12 ADD VALUE runs inside the migration's transaction, but the new value
-    cannot be used before that transaction commits: use it in a later migration (`migrate`
-    commits each migration; `baseline` applies a migration that adds a value after its own
-    transaction). Going back refuses while rows hold the value.
+    `adding` says which way is forwards; the other way does the opposite, in the same place.
     """
+
+    adding = True
 
     def __init__(self, enum_type, value, label, *, before=None, after=None):
         super().__init__(enum_type)
@@ -280,7 +279,7 @@ class AddEnumValue(EnumValueOperation):
         return self.__class__.__qualname__, [self.enum_type, self.value, self.label], kwargs
 
     def changed_choices(self, choices, forwards):
-        if not forwards:
+        if forwards != self.adding:
             return [choice for choice in choices if choice[0] != self.value]
         values = [value for value, _ in choices]
         if self.value in values:  # another app's AlterField already declared it
@@ -295,11 +294,12 @@ class AddEnumValue(EnumValueOperation):
 
     def apply(self, schema_editor, from_state, to_state, forwards):
         vendor = schema_editor.connection.vendor
-        if forwards:
+        if forwards == self.adding:
             if vendor == "postgresql":
+                # IF NOT EXISTS: the legacy backend's Alembic may have added it meanwhile.
                 schema_editor.execute(
-                    f"ALTER TYPE {schema_editor.quote_name(self.enum_type)} ADD VALUE "
-                    f"{schema_editor.quote_value(self.value)}"
+                    f"ALTER TYPE {schema_editor.quote_name(self.enum_type)} ADD VALUE IF NOT "
+                    f"EXISTS {schema_editor.quote_value(self.value)}"
                     f"{_position_sql(schema_editor, self.before, self.after)}"
                 )
             elif vendor == "sqlite":
@@ -311,6 +311,16 @@ class AddEnumValue(EnumValueOperation):
         elif vendor == "sqlite":
             self.set_sqlite_checks(schema_editor, to_state, self.values_of(to_state))
 
+
+class AddEnumValue(PlacedEnumValue):
+    """`ALTER TYPE name ADD VALUE 'value' BEFORE/AFTER ...`; reversed by rebuilding the type.
+
+    Since PostgreSQL 12 ADD VALUE runs inside the migration's transaction, but the new value
+    cannot be used before that transaction commits: use it in a later migration (`migrate`
+    commits each migration; `baseline` applies a migration that adds a value after its own
+    transaction). Going back refuses while rows hold the value.
+    """
+
     def describe(self):
         return f"Add value {self.value} to enum type {self.enum_type}"
 
@@ -319,17 +329,13 @@ class AddEnumValue(EnumValueOperation):
         return f"{self.enum_type}_add_{self.value.lower()}"
 
 
-class RemoveEnumValue(AddEnumValue):
+class RemoveEnumValue(PlacedEnumValue):
     """Drop `value` from the type by rebuilding it, refusing while rows hold the value.
 
     `label`, `before`/`after` say where the value was, for the way back (`ADD VALUE`).
     """
 
-    def changed_choices(self, choices, forwards):
-        return super().changed_choices(choices, not forwards)
-
-    def apply(self, schema_editor, from_state, to_state, forwards):
-        super().apply(schema_editor, from_state, to_state, not forwards)
+    adding = False
 
     def describe(self):
         return f"Remove value {self.value} from enum type {self.enum_type}"

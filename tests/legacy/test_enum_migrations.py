@@ -240,8 +240,8 @@ def test_sqlmigrate_shows_add_value_at_its_place_rename_value_and_the_rebuild(pr
     remove = scratch_db.manage("sqlmigrate", "orders", "0004", cwd=project).stdout
     back = scratch_db.manage("sqlmigrate", "bots", "0002", "--backwards", cwd=project).stdout
 
-    assert """ALTER TYPE "exchange" ADD VALUE 'OKX' AFTER 'BINANCE';""" in add
-    assert """ALTER TYPE "orderside" ADD VALUE 'HOLD' BEFORE 'BUY';""" in add
+    assert """ALTER TYPE "exchange" ADD VALUE IF NOT EXISTS 'OKX' AFTER 'BINANCE';""" in add
+    assert """ALTER TYPE "orderside" ADD VALUE IF NOT EXISTS 'HOLD' BEFORE 'BUY';""" in add
     assert """ALTER TYPE "botstatus" RENAME VALUE 'ERROR' TO 'FAILED';""" in rename
     assert """ALTER TYPE "ordertype" RENAME TO "ordertype__previous";""" in remove
     assert """ALTER TABLE "orders" ALTER COLUMN "order_type" TYPE "ordertype" USING""" in remove

@@ -27,7 +27,7 @@ def start_migrate(database, project):
 
 def test_two_concurrent_migrates_apply_each_migration_once_and_neither_fails(tmp_path, scratch_db):
     project = copy_project(tmp_path / "project")
-    add_member(project, "Exchange", "OKX", "OKX", "DELTA")  # ADD VALUE fails if run twice
+    add_member(project, "Exchange", "OKX", "OKX", "DELTA")  # one of the project's own too
     manage_copy(project, "makemigrations", "bots", "--name", "exchange_okx")
 
     first, second = start_migrate(scratch_db, project), start_migrate(scratch_db, project)

@@ -25,6 +25,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from scalper.legacy.schema import LEGACY_TABLES
+
 PROJECT_APPS = ("bots", "exchanges", "orders", "legacy")
 # Migrations the gate refuses but a reviewer accepted, as "app.name", each with the reason
 # (say, the second deploy of a column removal, once no running code reads the column).
@@ -57,14 +59,6 @@ def squawk(sql, name):
     return findings
 
 
-LEGACY_TABLES = (
-    "activity_logs",
-    "bots",
-    "exchange_credentials",
-    "orders",
-    "telegram_connections",
-    "trades",
-)
 BLOCKING_INDEX = re.compile(
     r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY)", re.IGNORECASE | re.MULTILINE
 )

@@ -127,7 +127,7 @@ class EnumValueOperation(migrations.operations.base.Operation):
     # Shared steps
 
     def columns(self, schema_editor, state):
-        """(table, column, primary key column) of every column of the type."""
+        """(table, column, primary key column, default) of every column of the type."""
         connection = schema_editor.connection
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -206,6 +206,11 @@ class EnumValueOperation(migrations.operations.base.Operation):
         quote = schema_editor.quote_name
         name, previous = self.enum_type, f"{self.enum_type}__previous"
         columns = self.columns(schema_editor, state)
+        # An index whose predicate or expression names a value ('OPEN'::orderstatus) cannot be
+        # rebuilt against the new type: it is dropped and created again from its definition.
+        indexes = self.indexes_naming_the_type(schema_editor, {table for table, *_ in columns})
+        for index, _ in indexes:
+            schema_editor.execute(f"DROP INDEX {quote(index)}")
         schema_editor.execute(f"ALTER TYPE {quote(name)} RENAME TO {quote(previous)}")
         labels = ", ".join(schema_editor.quote_value(value) for value in values)
         schema_editor.execute(f"CREATE TYPE {quote(name)} AS ENUM ({labels})")
@@ -220,6 +225,29 @@ class EnumValueOperation(migrations.operations.base.Operation):
                 default = re.sub(rf"::\"?{re.escape(name)}\"?\b", f"::{quote(name)}", default)
                 schema_editor.execute(f"{alter} SET DEFAULT {default}")
         schema_editor.execute(f"DROP TYPE {quote(previous)}")
+        for _, definition in indexes:
+            schema_editor.execute(definition)
+
+    def indexes_naming_the_type(self, schema_editor, tables):
+        """(name, definition) of the indexes of `tables` whose definition names the type."""
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT i.relname, pg_get_indexdef(ix.indexrelid)
+                FROM pg_index ix
+                JOIN pg_class i ON i.oid = ix.indexrelid
+                JOIN pg_class t ON t.oid = ix.indrelid
+                WHERE t.relname = ANY(%s) AND NOT ix.indisprimary
+                ORDER BY 1
+                """,
+                [sorted(tables)],
+            )
+            named = re.compile(rf"::\"?{re.escape(self.enum_type)}\"?(?![\w$])")
+            return [
+                (index, definition)
+                for index, definition in cursor.fetchall()
+                if named.search(definition)
+            ]
 
     def set_sqlite_checks(self, schema_editor, state, values):
         """SQLite: make the CHECK constraint of each column of the type list `values`.

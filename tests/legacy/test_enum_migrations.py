@@ -250,10 +250,19 @@ def test_sqlmigrate_shows_add_value_at_its_place_rename_value_and_the_rebuild(pr
         assert f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE "orderside"' in back
 
 
-def test_on_a_fresh_postgresql_database(project, scratch_db):
+def test_on_a_fresh_postgresql_database_partial_indexes_on_the_values_included(project, scratch_db):
     target = Target(scratch_db)
     target.migrate(project, "orders", "0001")  # and bots 0001, which it depends on
+    # As a performance migration might add: rebuilding a type must keep such an index.
+    scratch_db.execute(
+        "CREATE INDEX orders_open ON orders (bot_id) "
+        "WHERE status IN ('PENDING', 'OPEN') AND order_type <> 'MARKET'"
+    )
     walk(target, project)
+    [(definition,)] = scratch_db.query(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'orders_open'"
+    )
+    assert "'PENDING'::orderstatus" in definition and "'MARKET'::ordertype" in definition
 
 
 def test_on_a_legacy_database_adopted_with_baseline_the_rows_follow_a_rename(project, legacy_db):

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint check-migrations install install-dev
+.PHONY: run superuser test test-fast lint check-migrations install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ install-dev: $(BIN)/python
 run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $${ADDRESS:-127.0.0.1:8000}
+
+# The first account, to sign in to the dashboard and the admin: asks for a user name and a
+# password (or takes DJANGO_SUPERUSER_USERNAME, _EMAIL and _PASSWORD from the environment).
+superuser: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py createsuperuser $${DJANGO_SUPERUSER_PASSWORD:+--noinput}
 
 # The whole suite against the local PostgreSQL (DATABASE_URL overrides the server).
 test: install-dev

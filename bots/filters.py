@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 from django_filters import rest_framework as filters
 
-from bots.models import ActivityLog, Bot, BotStatus, OrderSide, Trade
+from bots.models import ActivityLog, Bot, BotStatus, Trade
+from exchanges.models import OrderSide
 
 
 class BotFilter(filters.FilterSet):

@@ -3,6 +3,10 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 
+# Telegram's model lives in its package; importing it here registers it with this app, whose
+# migrations hold its table.
+from bots.telegram.models import TelegramConnection  # noqa: F401
+from exchanges.models import Exchange, OrderSide
 from scalper.legacy.constraints import LegacyIndex
 from scalper.legacy.fields import CreatedAtField, EnumField, LegacyJSONField, UpdatedAtField
 from scalper.legacy.models import TimestampedModel
@@ -12,20 +16,6 @@ class BotStatus(models.TextChoices):
     ACTIVE = "ACTIVE", "ACTIVE"
     STOPPED = "STOPPED", "STOPPED"
     ERROR = "ERROR", "ERROR"
-
-
-class Exchange(models.TextChoices):
-    """Stored as the legacy enum names; shown (and accepted by the API) as the legacy values."""
-
-    COINDCX_F = "COINDCX_F", "CoinDCX F"
-    BINANCE = "BINANCE", "Binance"
-    BYBIT = "BYBIT", "Bybit"
-    DELTA = "DELTA", "Delta"
-
-
-class OrderSide(models.TextChoices):
-    BUY = "BUY", "BUY"
-    SELL = "SELL", "SELL"
 
 
 class LogLevel(models.TextChoices):
@@ -143,32 +133,3 @@ class Trade(models.Model):
 
     def __str__(self):
         return f"{self.side} {self.quantity} {self.symbol} @ {self.price}"
-
-
-class TelegramConnection(models.Model):
-    # The chat id of a connection still waiting for its code to be sent.
-    PENDING_CHAT_ID = "pending"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    chat_id = models.CharField(max_length=100)
-    username = models.CharField(max_length=100, null=True, blank=True)
-    first_name = models.CharField(max_length=100, null=True, blank=True)
-    last_name = models.CharField(max_length=100, null=True, blank=True)
-    is_active = models.BooleanField(null=True, default=True)
-    connection_code = models.CharField(max_length=6, null=True, blank=True)
-    code_expires_at = models.DateTimeField(null=True, blank=True)
-    connected_at = CreatedAtField()
-    last_notification_at = models.DateTimeField(null=True, blank=True)
-    extra_data = LegacyJSONField(null=True, blank=True)
-
-    class Meta:
-        db_table = "telegram_connections"
-        indexes = [
-            LegacyIndex(fields=["chat_id"], name="ix_telegram_connections_chat_id", unique=True),
-            LegacyIndex(fields=["connection_code"], name="ix_telegram_connections_connection_code"),
-            LegacyIndex(fields=["id"], name="ix_telegram_connections_id"),
-            LegacyIndex(fields=["is_active"], name="ix_telegram_connections_is_active"),
-        ]
-
-    def __str__(self):
-        return self.username or self.chat_id

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from bots.models import ActivityLog, Bot, BotStatus, LogLevel
-from bots.notifications import notify
+from bots.telegram.notifications import notify
 from scalper.writes import save_changed_fields
 
 

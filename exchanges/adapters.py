@@ -12,12 +12,14 @@ import time
 import requests
 from django.conf import settings
 
+from scalper.exceptions import UpstreamError
+
 
 class NoAdapter(LookupError):
     """No adapter is registered for the exchange."""
 
 
-class ExchangeUnavailable(RuntimeError):
+class ExchangeUnavailable(UpstreamError):
     """The exchange could not be asked (unreachable, timed out, or failing on its side)."""
 
 

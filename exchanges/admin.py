@@ -1,18 +1,19 @@
 """The admin of exchange credentials.
 
 No page ever shows a secret, not even encrypted: the `*_encrypted` columns are not in any form or
-list. The form has write-only fields to set or replace a secret; saving encrypts new secrets and
-re-encrypts the stored ones with the current first key of CREDENTIALS_KEYS, so editing a row
-written by the legacy backend moves it off the legacy key.
+list. The form has write-only fields to set or replace a secret. Saving goes through
+`exchanges.services`, as the API's writes do: new secrets are encrypted (and new ones reset the
+validation), and the stored ones are re-encrypted with the current first key of
+CREDENTIALS_KEYS, so editing a row written by the legacy backend moves it off the legacy key.
 """
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import models
 
 from exchanges import encryption, services
 from exchanges.models import ExchangeCredentials
+from scalper.legacy.admin import CHECKBOXES
 
 # Form field -> the column that stores it encrypted.
 SECRET_COLUMNS = {
@@ -61,7 +62,6 @@ class ExchangeCredentialsForm(forms.ModelForm):
                 self.fields[name].help_text = "A value is stored. Leave blank to keep it."
             else:
                 self.fields[name].help_text = "Nothing stored yet."
-        self.encrypted = {}
 
     def clean_exchange(self):
         return self.cleaned_data["exchange"].strip().lower()
@@ -72,9 +72,10 @@ class ExchangeCredentialsForm(forms.ModelForm):
             self.add_error("passphrase", "Enter a new passphrase or remove it, not both.")
         self.check_single_active(cleaned)
         try:
-            self.encrypt_secrets(cleaned)
+            encryption.check_keys()
         except ImproperlyConfigured as error:
             raise ValidationError(f"Cannot encrypt the secrets: {error}") from error
+        self.check_kept_secrets(cleaned)
         return cleaned
 
     def check_single_active(self, cleaned):
@@ -92,39 +93,35 @@ class ExchangeCredentialsForm(forms.ModelForm):
             )
         except services.DuplicateActiveCredentials as error:
             raise ValidationError(
-                f"{error.detail}: deactivate them first, or save these as inactive."
+                f"{error}: deactivate them first, or save these as inactive."
             ) from None
 
-    def encrypt_secrets(self, cleaned):
+    def check_kept_secrets(self, cleaned):
+        """Saving re-encrypts the stored secrets it keeps with the current key: they must decrypt
+        with one of the configured keys."""
         for name, column in SECRET_COLUMNS.items():
-            entered, stored = cleaned.get(name), getattr(self.instance, column)
-            if entered:
-                self.encrypted[column] = encryption.encrypt(entered)
-            elif stored:
-                try:
-                    self.encrypted[column] = encryption.reencrypt(stored)
-                except encryption.DecryptionError:
-                    self.add_error(
-                        name,
-                        "The stored value cannot be decrypted with CREDENTIALS_KEYS or "
-                        "LEGACY_SECRET_KEY: enter it again.",
-                    )
-        if cleaned.get("remove_passphrase"):
-            self.encrypted["passphrase_encrypted"] = None
+            replaced = cleaned.get(name) or (
+                name == "passphrase" and cleaned.get("remove_passphrase")
+            )
+            if replaced or not getattr(self.instance, column):
+                continue
+            try:
+                encryption.decrypt(getattr(self.instance, column))
+            except encryption.DecryptionError:
+                self.add_error(
+                    name,
+                    "The stored value cannot be decrypted with CREDENTIALS_KEYS or "
+                    "LEGACY_SECRET_KEY: enter it again.",
+                )
 
-    def save(self, commit=True):
-        credentials = super().save(commit=False)
-        for column, value in self.encrypted.items():
-            setattr(credentials, column, value)
-        if not self.instance._state.adding and (
-            self.cleaned_data.get("api_key") or self.cleaned_data.get("secret_key")
-        ):
-            # New keys have not been checked against the exchange yet (legacy PUT does the same).
-            credentials.is_validated = False
-            credentials.validation_error = None
-        if commit:
-            credentials.save()
-        return credentials
+    def new_secrets(self):
+        """The secrets entered (blank keeps the stored one), and None for a removed passphrase."""
+        secrets = {
+            name: self.cleaned_data[name] for name in SECRET_COLUMNS if self.cleaned_data[name]
+        }
+        if self.cleaned_data["remove_passphrase"]:
+            secrets["passphrase"] = None
+        return secrets
 
 
 class NetworkFilter(admin.SimpleListFilter):
@@ -145,8 +142,7 @@ class NetworkFilter(admin.SimpleListFilter):
 @admin.register(ExchangeCredentials)
 class ExchangeCredentialsAdmin(admin.ModelAdmin):
     form = ExchangeCredentialsForm
-    # The legacy boolean columns are nullable; a checkbox, not a yes/no/unknown menu.
-    formfield_overrides = {models.BooleanField: {"form_class": forms.BooleanField}}
+    formfield_overrides = CHECKBOXES
     list_display = (
         "label",
         "exchange_display_name",
@@ -189,6 +185,20 @@ class ExchangeCredentialsAdmin(admin.ModelAdmin):
             ("Validation", {"fields": self.validation_fields}),
             ("Other", {"fields": ("extra_config", "created_at", "updated_at")}),
         )
+
+    def save_model(self, request, obj, form, change):
+        columns = ExchangeCredentialsForm.Meta.fields
+        fields = {name: form.cleaned_data[name] for name in columns if name in form.fields}
+        if change:
+            # Saving also moves the stored secrets to the current key (off the legacy key).
+            services.update_credentials(
+                obj, reencrypt_kept_secrets=True, **fields, **form.new_secrets()
+            )
+        else:
+            # The admin redirects to the object it built, so the new row keeps that id.
+            services.create_credentials(
+                id=obj.id, inactive_beside_active=True, **fields, **form.new_secrets()
+            )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

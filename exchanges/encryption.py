@@ -60,6 +60,11 @@ def _fernets():
     return fernets
 
 
+def check_keys():
+    """Raise ImproperlyConfigured (saying what to set) unless CREDENTIALS_KEYS can encrypt."""
+    _fernets()
+
+
 def encrypt(plaintext):
     return _fernets()[0].encrypt(plaintext.encode()).decode()
 

@@ -7,6 +7,39 @@ from scalper.legacy.fields import CreatedAtField, LegacyJSONField, UpdatedAtFiel
 from scalper.legacy.models import TimestampedModel
 
 
+class Exchange(models.TextChoices):
+    """The exchanges bots trade on: everything the project knows of each one is on this line.
+
+    Each member is (stored value: the legacy enum name, Redis prefix of its price feed, label). The
+    label is what the API shows and accepts ('CoinDCX F'), and what the price endpoint is asked
+    for. A new member also needs a migration: `makemigrations` records the new choice, and on
+    PostgreSQL the `exchange` enum type must gain the value.
+    """
+
+    COINDCX_F = "COINDCX_F", "coindcx_futures", "CoinDCX F"
+    BINANCE = "BINANCE", "binance_spot", "Binance"
+    BYBIT = "BYBIT", "bybit_spot", "Bybit"
+    DELTA = "DELTA", "delta_futures", "Delta"
+
+    # Django's TextChoices takes the last item as the label; the others arrive here.
+    def __new__(cls, value, price_prefix):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.price_prefix = price_prefix
+        return member
+
+
+class OrderSide(models.TextChoices):
+    """The side of an order on an exchange: a bot's first order, a trade, an order.
+
+    Here rather than in `orders`, which depends on `bots`: both apps use it (one database type,
+    `orderside`), and both depend on `exchanges`.
+    """
+
+    BUY = "BUY", "BUY"
+    SELL = "SELL", "SELL"
+
+
 class ExchangeCredentials(TimestampedModel):
     """API keys for an exchange account. The three secrets are stored Fernet-encrypted."""
 

@@ -11,35 +11,25 @@ import redis
 from django.conf import settings
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from rest_framework import status
-from rest_framework.exceptions import APIException
 
-REDIS_PREFIXES = {
-    "CoinDCX F": "coindcx_futures",
-    "Binance": "binance_spot",
-    "Delta": "delta_futures",
-    "Bybit": "bybit_spot",
-}
+from exchanges.models import Exchange
+from scalper.exceptions import Invalid, Unavailable, UpstreamError
+
+# The price feed's key prefix of each exchange, by the name the API shows it under.
+PRICE_PREFIXES = {exchange.label: exchange.price_prefix for exchange in Exchange}
 UNAVAILABLE = "Prices are unavailable"
 
 
-class UnknownExchange(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "unknown_exchange"
+class UnknownExchange(Invalid):
+    """No exchange is shown under this name."""
 
 
-class PricesUnavailable(APIException):
+class PricesUnavailable(Unavailable):
     """Redis is not configured, cannot be reached, or did not answer in time."""
 
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "prices_unavailable"
 
-
-class BadPriceData(APIException):
+class BadPriceData(UpstreamError):
     """Redis answered, but what it holds under the key is not a price hash."""
-
-    status_code = status.HTTP_502_BAD_GATEWAY
-    default_code = "bad_price_data"
 
 
 @functools.lru_cache(maxsize=1)
@@ -68,7 +58,7 @@ def redis_client():
 def price_key(exchange, ticker):
     """(Redis key, base symbol) of `ticker` on `exchange`."""
     try:
-        prefix = REDIS_PREFIXES[exchange]
+        prefix = PRICE_PREFIXES[exchange]
     except KeyError:
         raise UnknownExchange(f"Unknown exchange: {exchange}") from None
     base_symbol = ticker.split("/")[0] if "/" in ticker else ticker

@@ -11,11 +11,10 @@ from datetime import datetime
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
-from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound
 
 from exchanges import adapters, encryption
 from exchanges.models import ExchangeCredentials
+from scalper.exceptions import Invalid, NotFound
 from scalper.locks import transaction_lock
 from scalper.writes import save_changed_fields
 
@@ -23,21 +22,12 @@ SECRETS = ("api_key", "secret_key", "passphrase")
 REJECTED = "Validation failed - check your API keys"
 
 
-class DuplicateActiveCredentials(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "duplicate_active_credentials"
+class DuplicateActiveCredentials(Invalid):
+    """Other credentials are active on this exchange and network (the legacy API's 400)."""
 
 
-class ValidationImpossible(APIException):
+class ValidationImpossible(Invalid):
     """The keys could not be checked (no adapter, undecryptable secrets)."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "validation_impossible"
-
-
-class ExchangeUnavailable(APIException):
-    status_code = status.HTTP_502_BAD_GATEWAY
-    default_code = "exchange_unavailable"
 
 
 @dataclass(frozen=True)
@@ -91,16 +81,20 @@ def _locked(credentials):
 
 
 @transaction.atomic
-def create_credentials(*, exchange, api_key, secret_key, passphrase=None, **fields):
+def create_credentials(
+    *, exchange, api_key, secret_key, passphrase=None, inactive_beside_active=False, **fields
+):
     """Store new credentials; `exchange` is stored lower-case, as the legacy API did.
 
-    Refused while active credentials exist on the exchange and network, even when the new ones
-    are inactive: the legacy API refused every create then.
+    Refused while active credentials exist on the exchange and network: new active ones always,
+    new inactive ones too (the legacy API refused every create then) unless
+    `inactive_beside_active` (the admin lets operators park new keys beside the active ones).
     """
     stored_exchange = exchange.lower()
     fields.setdefault("is_testnet", True)
     fields.setdefault("is_active", True)
-    refuse_second_active(stored_exchange, fields["is_testnet"], shown_exchange=exchange)
+    if fields["is_active"] or not inactive_beside_active:
+        refuse_second_active(stored_exchange, fields["is_testnet"], shown_exchange=exchange)
     return ExchangeCredentials.objects.create(
         exchange=stored_exchange,
         is_validated=False,
@@ -110,14 +104,20 @@ def create_credentials(*, exchange, api_key, secret_key, passphrase=None, **fiel
 
 
 @transaction.atomic
-def update_credentials(credentials, **changes):
+def update_credentials(credentials, *, reencrypt_kept_secrets=False, **changes):
     """Apply `changes`; new secrets are encrypted and reset the validation, as legacy.
 
     Values equal to the stored ones are not written, as in legacy, so a change that changes
-    nothing keeps `updated_at`.
+    nothing keeps `updated_at`. With `reencrypt_kept_secrets` (the admin's saves), the secrets
+    not replaced move to the current first key of CREDENTIALS_KEYS (they must decrypt).
     """
     credentials = _locked(credentials)
     secrets = {name: changes.pop(name) for name in SECRETS if name in changes}
+    if reencrypt_kept_secrets:
+        for name in SECRETS:
+            if name not in secrets:
+                column = f"{name}_encrypted"
+                changes[column] = encryption.reencrypt(getattr(credentials, column))
     is_active = changes.get("is_active", credentials.is_active)
     is_testnet = changes.get("is_testnet", credentials.is_testnet)
     activates = is_active and (not credentials.is_active or is_testnet != credentials.is_testnet)
@@ -177,7 +177,7 @@ def validate_credentials(credentials):
     except (adapters.NoAdapter, encryption.DecryptionError, adapters.ExchangeUnavailable) as error:
         _record_validation(credentials, is_validated=False, validation_error=str(error))
         failure = (
-            ExchangeUnavailable
+            adapters.ExchangeUnavailable
             if isinstance(error, adapters.ExchangeUnavailable)
             else ValidationImpossible
         )

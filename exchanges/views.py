@@ -1,4 +1,6 @@
-from django.http import Http404
+"""API of the exchanges app: credentials (every change through exchanges/services.py) and last
+traded prices (exchanges/prices.py)."""
+
 from drf_spectacular.utils import (
     OpenApiResponse,
     PolymorphicProxySerializer,
@@ -7,7 +9,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import viewsets
 from rest_framework.decorators import action, api_view
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from exchanges import prices, services
@@ -22,53 +23,27 @@ from exchanges.serializers import (
     LtpMissingSerializer,
     LtpQuerySerializer,
 )
-
-# Error bodies are `{"detail": "..."}` (validation errors add `errors`), see scalper/api/exceptions.
-ERROR = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
-
-
-def error(description):
-    return OpenApiResponse(ERROR, description=description)
-
-
-INVALID = error("Invalid request")
-UNAUTHENTICATED = error("Not authenticated")
-CREDENTIALS_NOT_FOUND = error("Credentials not found (also for a malformed id)")
+from scalper.api.mixins import NamedNotFoundMixin
 
 
 @extend_schema(tags=["credentials"])
 @extend_schema_view(
     list=extend_schema(
         summary="List credentials, newest first",
-        responses={
-            200: ExchangeCredentialsSerializer(many=True),
-            400: INVALID,
-            401: UNAUTHENTICATED,
-        },
+        responses={200: ExchangeCredentialsSerializer(many=True)},
     ),
     create=extend_schema(
         summary="Store new credentials (secrets are write-only)",
-        responses={201: ExchangeCredentialsSerializer, 400: INVALID, 401: UNAUTHENTICATED},
+        responses={201: ExchangeCredentialsSerializer},
     ),
-    retrieve=extend_schema(
-        responses={
-            200: ExchangeCredentialsSerializer,
-            401: UNAUTHENTICATED,
-            404: CREDENTIALS_NOT_FOUND,
-        },
-    ),
+    retrieve=extend_schema(responses={200: ExchangeCredentialsSerializer}),
     update=extend_schema(
         summary="Change credentials (every field optional)",
-        responses={
-            200: ExchangeCredentialsSerializer,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            404: CREDENTIALS_NOT_FOUND,
-        },
+        responses={200: ExchangeCredentialsSerializer},
     ),
-    destroy=extend_schema(responses={204: None, 401: UNAUTHENTICATED, 404: CREDENTIALS_NOT_FOUND}),
+    destroy=extend_schema(responses={204: None}),
 )
-class ExchangeCredentialsViewSet(viewsets.ModelViewSet):
+class ExchangeCredentialsViewSet(NamedNotFoundMixin, viewsets.ModelViewSet):
     """API keys for exchange accounts. Secrets go in and never come out.
 
     At most one set of credentials is active per exchange and network (testnet or mainnet).
@@ -79,6 +54,7 @@ class ExchangeCredentialsViewSet(viewsets.ModelViewSet):
     filterset_class = ExchangeCredentialsFilter
     pagination_class = None
     lookup_url_kwarg = "credentials_id"
+    not_found_detail = "Credentials not found"
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def get_serializer_class(self):
@@ -87,12 +63,6 @@ class ExchangeCredentialsViewSet(viewsets.ModelViewSet):
         if self.action == "update":
             return ExchangeCredentialsUpdateSerializer
         return ExchangeCredentialsSerializer
-
-    def get_object(self):
-        try:
-            return super().get_object()
-        except Http404:
-            raise NotFound("Credentials not found") from None
 
     def update(self, request, *args, **kwargs):
         # PUT changes only the fields sent, as the legacy API did.
@@ -109,12 +79,7 @@ class ExchangeCredentialsViewSet(viewsets.ModelViewSet):
     @extend_schema(
         summary="Activate or deactivate credentials",
         request=None,
-        responses={
-            200: ExchangeCredentialsSerializer,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            404: CREDENTIALS_NOT_FOUND,
-        },
+        responses={200: ExchangeCredentialsSerializer},
     )
     @action(detail=True, methods=["post"])
     def toggle(self, request, credentials_id=None):
@@ -131,10 +96,7 @@ class ExchangeCredentialsViewSet(viewsets.ModelViewSet):
         request=None,
         responses={
             200: CredentialsValidateSerializer,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            404: CREDENTIALS_NOT_FOUND,
-            502: error("The exchange could not be asked"),
+            502: OpenApiResponse(description="The exchange could not be asked"),
         },
     )
     @action(detail=True, methods=["post"])
@@ -153,10 +115,10 @@ class ExchangeCredentialsViewSet(viewsets.ModelViewSet):
             serializers=[LtpFoundSerializer, LtpMissingSerializer],
             resource_type_field_name=None,
         ),
-        400: INVALID,
-        401: UNAUTHENTICATED,
-        502: error("Redis holds something other than a price hash under the key"),
-        503: error("Redis is not configured or unavailable"),
+        502: OpenApiResponse(
+            description="Redis holds something other than a price hash under the key"
+        ),
+        503: OpenApiResponse(description="Redis is not configured or unavailable"),
     },
 )
 @api_view(["GET"])

@@ -1,6 +1,6 @@
 from django_filters import rest_framework as filters
 
-from bots.models import OrderSide
+from exchanges.models import OrderSide
 from orders.models import Order, OrderStatus
 
 

@@ -2,7 +2,8 @@ import uuid
 
 from django.db import models
 
-from bots.models import Bot, OrderSide
+from bots.models import Bot
+from exchanges.models import OrderSide
 from scalper.legacy.constraints import ForeignKeyConstraint, LegacyIndex
 from scalper.legacy.fields import CreatedAtField, EnumField, LegacyJSONField, UpdatedAtField
 from scalper.legacy.models import TimestampedModel

@@ -1,20 +1,17 @@
-from django.http import Http404
+"""API of the orders app: the orders the bots placed, read-only, and their statistics."""
+
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from orders import services
 from orders.filters import OrderFilter, OrderHistoryFilter
 from orders.models import ACTIVE_STATUSES, Order
 from orders.serializers import OrderSerializer, OrderStatisticsSerializer
+from scalper.api.mixins import NamedNotFoundMixin
 from scalper.api.pagination import SkipLimitPagination, bounded_int
 
 BOT_ID = OpenApiParameter("bot_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
@@ -22,12 +19,6 @@ BOT_PATH = r"bot/(?P<bot_id>[^/.]+)"
 # The statistics cover the newest orders only, as the legacy API computed them.
 BOT_STATISTICS_WINDOW = 1000
 SUMMARY_STATISTICS_WINDOW = 10_000
-
-# Error bodies are `{"detail": "..."}` (validation errors add `errors`), see scalper/api/exceptions.
-ERROR = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
-INVALID = OpenApiResponse(ERROR, description="Invalid request")
-UNAUTHENTICATED = OpenApiResponse(ERROR, description="Not authenticated")
-ORDER_NOT_FOUND = OpenApiResponse(ERROR, description="Order not found (also for a malformed id)")
 
 
 class LimitPagination(SkipLimitPagination):
@@ -48,13 +39,11 @@ class LimitPagination(SkipLimitPagination):
 @extend_schema_view(
     list=extend_schema(
         summary="List orders, newest first",
-        responses={200: OrderSerializer(many=True), 400: INVALID, 401: UNAUTHENTICATED},
+        responses={200: OrderSerializer(many=True)},
     ),
-    retrieve=extend_schema(
-        responses={200: OrderSerializer, 401: UNAUTHENTICATED, 404: ORDER_NOT_FOUND}
-    ),
+    retrieve=extend_schema(responses={200: OrderSerializer}),
 )
-class OrderViewSet(viewsets.ReadOnlyModelViewSet):
+class OrderViewSet(NamedNotFoundMixin, viewsets.ReadOnlyModelViewSet):
     """Orders placed by the bots (read-only)."""
 
     queryset = Order.objects.order_by("-created_at")
@@ -62,12 +51,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = OrderFilter
     pagination_class = LimitPagination
     lookup_url_kwarg = "order_id"
-
-    def get_object(self):
-        try:
-            return super().get_object()
-        except Http404:
-            raise NotFound("Order not found") from None
+    not_found_detail = "Order not found"
 
     def bot_orders(self):
         """The orders of the bot named in the path (none for an unknown bot, as legacy)."""
@@ -80,7 +64,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="A bot's orders that are not final yet (PENDING, OPEN, PARTIALLY_FILLED)",
         parameters=[BOT_ID],
-        responses={200: OrderSerializer(many=True), 400: INVALID, 401: UNAUTHENTICATED},
+        responses={200: OrderSerializer(many=True)},
     )
     @action(
         detail=False,
@@ -95,7 +79,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="A bot's order statistics (over its newest 1000 orders)",
         parameters=[BOT_ID],
-        responses={200: OrderStatisticsSerializer, 400: INVALID, 401: UNAUTHENTICATED},
+        responses={200: OrderStatisticsSerializer},
     )
     @action(
         detail=False,
@@ -110,7 +94,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="A bot's orders, newest first",
         parameters=[BOT_ID],
-        responses={200: OrderSerializer(many=True), 400: INVALID, 401: UNAUTHENTICATED},
+        responses={200: OrderSerializer(many=True)},
     )
     @action(detail=False, url_path=f"{BOT_PATH}/history", filterset_class=OrderHistoryFilter)
     def history(self, request, bot_id=None):
@@ -119,7 +103,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Order statistics over the newest 10000 orders",
-        responses={200: OrderStatisticsSerializer, 401: UNAUTHENTICATED},
+        responses={200: OrderStatisticsSerializer},
     )
     @action(
         detail=False,

@@ -4,10 +4,12 @@ Everything that differs between machines comes from the environment (or a `.env`
 manage.py), read with python-decouple. `.env.example` documents every variable.
 """
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
 import orjson
+from csp.constants import NONE, SELF
 from decouple import Csv, config
 from django.core.exceptions import ImproperlyConfigured
 
@@ -51,7 +53,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "scalper.legacy",
+    "scalper.dashboard",
     "bots",
     "exchanges",
     "orders",
@@ -59,7 +64,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # WhiteNoise, plus the dashboard build's assets (DASHBOARD_DIR).
+    "scalper.dashboard.middleware.StaticFilesMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "scalper.api.middleware.RequestBodyLimitMiddleware",
     "scalper.api.middleware.DatabaseUnavailableMiddleware",
@@ -79,7 +86,7 @@ APPEND_SLASH = False
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "scalper" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -167,6 +174,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "scalper" / "static"]
 # Where `manage.py collectstatic` gathers the static files that WhiteNoise serves in production.
 STATIC_ROOT = config("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 # Development serves static files straight from the apps; production from collectstatic's output.
@@ -208,7 +216,36 @@ CORS_ALLOWED_ORIGINS = config(
     default="http://localhost:3000,http://localhost:3001,http://localhost:3002,http://127.0.0.1:3000",
     cast=Csv(),
 )
-CORS_ALLOW_CREDENTIALS = True
+# The dashboard sends no credentials to another origin (fetch's default), and no other page
+# should read the API with the session cookie of a signed-in operator.
+CORS_ALLOW_CREDENTIALS = False
+
+
+# The legacy dashboard's static export (the `out` folder of `next build`), served at `/` to
+# signed-in users; empty: `/` is the legacy JSON root.
+DASHBOARD_DIR = config("DASHBOARD_DIR", default="")
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+
+
+# Client addresses (CIDRs) served without credentials, as the legacy API served everyone: for the
+# cut-over, while the dashboard is still served elsewhere. `check --deploy` warns while it is set.
+def parse_networks(name):
+    """Setting `name` as IP networks, from comma-separated CIDRs ("10.0.0.0/8,192.168.1.20")."""
+    networks = []
+    for value in config(name, default="", cast=Csv()):
+        try:
+            networks.append(ipaddress.ip_network(value))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {value!r} is not a network in CIDR notation ({error}); "
+                "write e.g. 10.0.0.0/8 or 192.168.1.20."
+            ) from error
+    return tuple(networks)
+
+
+API_TRUSTED_NETWORKS = parse_networks("API_TRUSTED_NETWORKS")
 
 
 # Telegram notifications; nothing is sent while the token is empty.
@@ -248,16 +285,16 @@ COINDCX_TIMEOUT_SECONDS = config("COINDCX_TIMEOUT_SECONDS", default=5.0, cast=fl
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "scalper.api.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "scalper.api.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["scalper.api.permissions.IsAuthenticatedOrTrustedNetwork"],
     "DEFAULT_FILTER_BACKENDS": ["scalper.api.filters.FilterBackend"],
     # The API speaks JSON, as the legacy one did: no form or multipart parsing to attack.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # orjson encodes a page of 1000 rows several times faster than the json module.
     "DEFAULT_RENDERER_CLASSES": [
         "drf_orjson_renderer.renderers.ORJSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "scalper.api.renderers.BrowsableAPIRenderer",
     ],
     # Timestamps as the legacy API wrote them: ISO 8601 in UTC with `Z`.
     "ORJSON_RENDERER_OPTIONS": (orjson.OPT_UTC_Z,),
@@ -274,6 +311,10 @@ REST_FRAMEWORK = {
 }
 
 SPECTACULAR_SETTINGS = {
+    # Swagger UI and ReDoc from the pinned drf-spectacular-sidecar, served by WhiteNoise.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "Scalper Bot API",
     "DESCRIPTION": "API for cryptocurrency scalping bot management",
     "VERSION": "1.0.0",
@@ -283,8 +324,9 @@ SPECTACULAR_SETTINGS = {
     # One name per enum whatever field it is on (the same choices on two fields are one enum).
     "ENUM_NAME_OVERRIDES": {
         "BotStatus": "bots.models.BotStatus",
-        "Exchange": ["CoinDCX F", "Binance", "Bybit", "Delta"],
-        "OrderSide": "bots.models.OrderSide",
+        # The API shows exchanges by their labels.
+        "Exchange": "exchanges.models.Exchange.labels",
+        "OrderSide": "exchanges.models.OrderSide",
         "LogLevel": "bots.models.LogLevel",
         "OrderStatus": "orders.models.OrderStatus",
         "OrderType": "orders.models.OrderType",
@@ -308,6 +350,23 @@ CSRF_TRUSTED_ORIGINS = config("CSRF_TRUSTED_ORIGINS", default="", cast=Csv())
 SECURE_PROXY_SSL_HEADER = (
     config("SECURE_PROXY_SSL_HEADER", default="", cast=Csv(post_process=tuple)) or None
 )
+
+# Content-Security-Policy (django-csp): every page keeps to this origin, with no inline script
+# or style. The dashboard's page adds the hashes of its own inline code (scalper.dashboard.build);
+# ReDoc needs inline styles and a worker from a blob: (scalper/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Request bodies: the API's are small. Larger ones get a 413 before anything reads them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = config("MAX_REQUEST_BODY_BYTES", default=1024 * 1024, cast=int)

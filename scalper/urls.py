@@ -1,13 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
-from drf_spectacular.views import (
-    SpectacularJSONAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerView,
-)
+from drf_spectacular.views import SpectacularJSONAPIView
 
-from scalper.api import views
+from scalper.api import docs, views
 from scalper.api.routers import both_spellings
 
 admin.site.site_header = "Scalper administration"
@@ -15,7 +11,7 @@ admin.site.site_title = "Scalper admin"
 admin.site.index_title = "Bots, orders and exchange accounts"
 
 urlpatterns = [
-    path("", views.root, name="root"),
+    path("", include("scalper.dashboard.urls")),
     *both_spellings(r"^health", views.health, name="health"),
     # Served as application/json, as FastAPI served it (drf-spectacular's default is
     # application/vnd.oai.openapi+json, still given to a client that asks for it).
@@ -26,8 +22,8 @@ urlpatterns = [
         ),
         name="openapi",
     ),
-    path("docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs"),
-    path("redoc", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
+    path("docs", docs.swagger_ui, name="docs"),
+    path("redoc", docs.redoc, name="redoc"),
     path("docs/", views.without_trailing_slash),
     path("redoc/", views.without_trailing_slash),
     path("admin/", admin.site.urls),

@@ -1,7 +1,8 @@
 """Every error the API returns is JSON with a human-readable `detail` string.
 
 The legacy frontend shows `detail` in a toast, so validation errors get a one-line summary in
-`detail` and keep the per-field messages in `errors`.
+`detail` and keep the per-field messages in `errors`. The services' own exceptions
+(scalper/exceptions.py) get their status code here, and their message as `detail`.
 """
 
 import logging
@@ -14,6 +15,9 @@ from rest_framework import status
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from scalper import exceptions
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +25,14 @@ DATABASE_UNAVAILABLE = "The database is unavailable. Try again in a moment."
 # FastAPI's (Starlette's) texts for a path or a method it has no route for.
 NOT_FOUND = "Not Found"
 METHOD_NOT_ALLOWED = "Method Not Allowed"
+
+# The status code of each kind of the project's exceptions (scalper/exceptions.py).
+STATUS_CODES = {
+    exceptions.Invalid: status.HTTP_400_BAD_REQUEST,
+    exceptions.NotFound: status.HTTP_404_NOT_FOUND,
+    exceptions.UpstreamError: status.HTTP_502_BAD_GATEWAY,
+    exceptions.Unavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
+}
 
 
 def _messages(errors, prefix=""):
@@ -47,7 +59,18 @@ def body_too_large():
     return f"The request body is too large (at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes)."
 
 
+def status_code(error):
+    """The status code of a project exception: that of its nearest kind in STATUS_CODES."""
+    for kind in type(error).__mro__:
+        if kind in STATUS_CODES:
+            return STATUS_CODES[kind]
+    return status.HTTP_500_INTERNAL_SERVER_ERROR
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, exceptions.ScalperError):
+        set_rollback()
+        return Response({"detail": str(exc)}, status=status_code(exc))
     if isinstance(exc, RequestDataTooBig):
         return Response(
             {"detail": body_too_large()}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE

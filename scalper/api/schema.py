@@ -1,15 +1,24 @@
-"""OpenAPI descriptions of the error bodies made by scalper.api.exceptions, and of which errors
-each operation can answer.
+"""The OpenAPI description of errors, written once: the bodies scalper.api.exceptions makes, and
+which errors each operation can answer.
 
 Every operation lists the errors it can answer, not only its successes: which ones follows from
 what its view does (input it validates, credentials it checks, rate limits, path parameters, the
-database behind it). What a view documents itself (`error_responses`) is kept.
+database behind it). A view adds only what cannot be told from it, as a response without a body
+(`OpenApiResponse(description=...)`): the error body is added here.
 """
 
-from drf_spectacular import openapi
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular import authentication, openapi
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
+
+
+class SessionScheme(authentication.SessionScheme):
+    """The session cookie (the dashboard's, when the app serves it), described as drf-spectacular
+    describes DRF's, whose extension does not match subclasses."""
+
+    target_class = "scalper.api.authentication.SessionAuthentication"
+
 
 ErrorSerializer = inline_serializer("Error", {"detail": serializers.CharField()})
 
@@ -37,31 +46,23 @@ ERROR_DESCRIPTIONS = {
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
-def error_responses(*status_codes):
-    """`responses` entries for extend_schema: each code with its error body."""
-    return {
-        code: OpenApiResponse(
-            ValidationErrorSerializer if code == 400 else ErrorSerializer,
-            description=ERROR_DESCRIPTIONS.get(code, ""),
-        )
-        for code in status_codes
-    }
-
-
 class AutoSchema(openapi.AutoSchema):
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
+        responses = operation["responses"]
         for code in self._error_statuses(operation):
-            serializer = ValidationErrorSerializer if code == 400 else ErrorSerializer
-            body = {
-                "application/json": {"schema": self.resolve_serializer(serializer, "response").ref}
-            }
-            operation["responses"].setdefault(
-                str(code), {"content": body, "description": ERROR_DESCRIPTIONS[code]}
-            )
+            responses.setdefault(str(code), {"description": ERROR_DESCRIPTIONS[code]})
+        for code, response in responses.items():
+            if code.isdigit() and int(code) >= 400 and "content" not in response:
+                response["content"] = self._error_body(int(code))
+        operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def _error_body(self, code):
+        serializer = ValidationErrorSerializer if code == 400 else ErrorSerializer
+        return {"application/json": {"schema": self.resolve_serializer(serializer, "response").ref}}
 
     # django-filter and skip/limit read an empty value as no value (`?status=` filters nothing).
     def _get_filter_parameters(self):

@@ -5,8 +5,9 @@ from importlib import import_module
 from scalper.api.routers import LegacyRouter, both_spellings
 from scalper.api.views import ThrottledObtainAuthToken
 
-# Each app's urls.py lists `api_routes` (prefix, viewset, basename) and `urlpatterns`.
-API_APPS = ("bots", "exchanges", "orders")
+# Each app's urls.py (and Telegram's) lists `api_routes` (prefix, viewset, basename) and
+# `urlpatterns`.
+API_APPS = ("bots", "bots.telegram", "exchanges", "orders")
 
 router = LegacyRouter()
 app_urlpatterns = []

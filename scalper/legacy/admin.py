@@ -1,9 +1,14 @@
-"""`alembic_version`, the legacy backend's Alembic bookkeeping: shown, never written."""
+"""The admin of the legacy columns and tables: the form field of the nullable boolean columns,
+and `alembic_version`, the legacy backend's Alembic bookkeeping (shown, never written)."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.db import connections, router
+from django.db import connections, models, router
 
 from scalper.legacy.models import AlembicVersion
+
+# The legacy boolean columns are nullable; operators get a checkbox, not a yes/no/unknown menu.
+CHECKBOXES = {models.BooleanField: {"form_class": forms.BooleanField}}
 
 
 @admin.register(AlembicVersion)

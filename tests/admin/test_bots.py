@@ -7,7 +7,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.contrib.auth.models import Permission
 
-from bots.models import ActivityLog, Bot, BotStatus, Exchange, LogLevel
+from bots.models import ActivityLog, Bot, BotStatus, LogLevel
+from exchanges.models import Exchange
 from orders.models import Order
 from tests.admin.pages import results_table
 from tests.support.factories import (

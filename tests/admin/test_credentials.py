@@ -196,6 +196,40 @@ def test_a_second_active_row_for_an_exchange_and_network_is_refused(admin_client
     assert ExchangeCredentials.objects.count() == 1
 
 
+def test_new_credentials_may_wait_inactive_beside_the_active_ones(admin_client, credentials):
+    response = admin_client.post(
+        f"{CREDENTIALS}add/",
+        form_data(exchange="coindcx", is_active="", api_key="k2", secret_key="s2"),
+    )
+
+    assert response.status_code == 302
+    parked = ExchangeCredentials.objects.exclude(pk=credentials.pk).get()
+    assert (parked.is_active, parked.is_testnet, parked.is_validated) == (False, True, False)
+    assert secrets_of(parked) == ("k2", "s2", None)
+
+
+def test_a_new_passphrase_needs_validating_again_as_through_the_api(admin_client, credentials):
+    ExchangeCredentials.objects.filter(pk=credentials.pk).update(is_validated=True)
+
+    admin_client.post(change_page(credentials), form_data(passphrase="new-pass"))
+
+    assert secrets_of(credentials) == (API_KEY, SECRET_KEY, "new-pass")
+    assert (credentials.is_validated, credentials.validation_error) == (False, None)
+
+
+def test_removing_a_passphrase_no_key_can_decrypt_needs_no_key(admin_client):
+    lost = ExchangeCredentialsFactory(
+        passphrase_encrypted=encryption.Fernet(encryption.Fernet.generate_key())
+        .encrypt(b"lost")
+        .decode()
+    )
+
+    response = admin_client.post(change_page(lost), form_data(remove_passphrase="on"))
+
+    assert response.status_code == 302
+    assert secrets_of(lost) == (API_KEY, SECRET_KEY, None)
+
+
 def test_a_secret_no_key_can_decrypt_must_be_entered_again(admin_client):
     lost = ExchangeCredentialsFactory(
         api_key_encrypted=encryption.Fernet(encryption.Fernet.generate_key())

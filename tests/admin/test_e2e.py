@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from bots.models import ActivityLog, Bot, BotStatus, Exchange, LogLevel
+from bots.models import ActivityLog, Bot, BotStatus, LogLevel
 from exchanges import encryption
+from exchanges.models import Exchange
 from tests.support.factories import (
     ActivityLogFactory,
     BotFactory,

@@ -9,7 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bots.models import ActivityLog, BotStatus, Exchange, LogLevel, TelegramConnection
+from bots.models import ActivityLog, BotStatus, LogLevel
+from bots.telegram.models import TelegramConnection
+from exchanges.models import Exchange
 from tests.admin.pages import filter_link, results_table, row_count
 from tests.support.factories import (
     ActivityLogFactory,

@@ -11,10 +11,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 # Answer without credentials, by design: the service endpoints, the API description, the token
-# exchange and the Telegram webhook (checked with Telegram's secret header). The admin is left out
-# of the walk: it has its own login (tested below).
+# exchange, the Telegram webhook (checked with Telegram's secret header) and the sign-in page. The
+# admin is left out of the walk: it has its own login (tested below). The dashboard's page (`/`)
+# needs a session (tests/dashboard/test_serving.py).
 PUBLIC_PATHS = (
     r"/",
+    r"/login/",
+    r"/logout/",
     r"/health/?",
     r"/api/v1/openapi\.json",
     r"/docs/?",

@@ -3,7 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from bots.models import Bot, Exchange
+from bots.models import Bot
+from exchanges.models import Exchange
 
 
 def test_a_bot_knows_the_rules_of_its_settings():

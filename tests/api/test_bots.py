@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bots.models import ActivityLog, Bot, BotStatus, Exchange, LogLevel
+from bots.models import ActivityLog, Bot, BotStatus, LogLevel
+from exchanges.models import Exchange
 from orders.models import Order
 from tests.support.factories import BotFactory, OrderFactory
 

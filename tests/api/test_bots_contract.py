@@ -4,7 +4,8 @@ responses that match the OpenAPI document."""
 import pytest
 from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker
 
-from bots.models import Bot, BotStatus, Exchange
+from bots.models import Bot, BotStatus
+from exchanges.models import Exchange
 from tests.support.factories import ActivityLogFactory, BotFactory
 
 pytestmark = pytest.mark.django_db

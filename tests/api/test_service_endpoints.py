@@ -34,6 +34,30 @@ def test_the_openapi_document_is_public_and_served_as_json_as_fastapi_served_it(
     assert response.json()["info"]["title"] == "Scalper Bot API"
 
 
+def test_every_documented_api_error_has_the_one_error_body_of_the_exception_handler(
+    anonymous_client,
+):
+    document = anonymous_client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+
+    error_bodies = {
+        (path, method, code): response["content"]["application/json"]["schema"]
+        for path, operations in document["paths"].items()
+        if path.startswith("/api/v1/")
+        for method, operation in operations.items()
+        for code, response in operation["responses"].items()
+        if int(code) >= 400
+    }
+
+    assert error_bodies
+    for (path, method, code), body in error_bodies.items():
+        expected = "ValidationError" if code == "400" else "Error"
+        assert body == {"$ref": f"#/components/schemas/{expected}"}, (path, method, code)
+    assert schemas["Error"]["required"] == ["detail"]
+    assert schemas["ValidationError"]["required"] == ["detail"]
+    assert set(schemas["ValidationError"]["properties"]) == {"detail", "errors"}
+
+
 def test_a_client_asking_for_the_openapi_media_type_still_gets_the_document(anonymous_client):
     response = anonymous_client.get(
         "/api/v1/openapi.json", HTTP_ACCEPT="application/vnd.oai.openapi+json"

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bots.models import Exchange, Trade
+from bots.models import Trade
+from exchanges.models import Exchange
 from tests.support.factories import BotFactory, TradeFactory
 
 pytestmark = pytest.mark.django_db

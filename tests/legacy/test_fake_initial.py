@@ -6,8 +6,9 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
-from bots.models import ActivityLog, Bot, Exchange, TelegramConnection, Trade
-from exchanges.models import ExchangeCredentials
+from bots.models import ActivityLog, Bot, Trade
+from bots.telegram.models import TelegramConnection
+from exchanges.models import Exchange, ExchangeCredentials
 from orders.models import Order
 from scalper.legacy.models import AlembicVersion
 from scalper.legacy.schema import LEGACY_TABLES

@@ -4,9 +4,10 @@ import factory
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
-from bots.models import ActivityLog, Bot, BotStatus, Exchange, LogLevel, TelegramConnection, Trade
+from bots.models import ActivityLog, Bot, BotStatus, LogLevel, Trade
+from bots.telegram.models import TelegramConnection
 from exchanges import encryption
-from exchanges.models import ExchangeCredentials
+from exchanges.models import Exchange, ExchangeCredentials
 from orders.models import Order, OrderStatus, OrderType
 
 

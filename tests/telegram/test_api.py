@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from bots.models import TelegramConnection
+from bots.telegram.models import TelegramConnection
 from tests.support.factories import TelegramConnectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

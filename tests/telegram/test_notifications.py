@@ -14,7 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from bots import services
-from bots.models import Bot, BotStatus, Exchange, TelegramConnection
+from bots.models import Bot, BotStatus
+from bots.telegram.models import TelegramConnection
+from exchanges.models import Exchange
 from tests.conftest import TELEGRAM_TEST_TOKEN
 from tests.support.factories import BotFactory, TelegramConnectionFactory
 
@@ -163,7 +165,7 @@ def test_a_failing_telegram_is_logged_and_the_bot_is_still_created(
 ):
     telegram.refuse_everything = (500, "Internal Server Error")
 
-    with caplog.at_level(logging.WARNING, logger="bots.notifications"):
+    with caplog.at_level(logging.WARNING, logger="bots.telegram.notifications"):
         with django_capture_on_commit_callbacks(execute=True):
             bot = services.create_bot(**NEW_BOT)
 
@@ -180,7 +182,7 @@ def test_a_telegram_that_does_not_answer_in_time_is_logged_and_the_bot_is_still_
     telegram.delay_seconds = 2
     bot = BotFactory(status=BotStatus.ACTIVE)
 
-    with caplog.at_level(logging.WARNING, logger="bots.notifications"):
+    with caplog.at_level(logging.WARNING, logger="bots.telegram.notifications"):
         with django_capture_on_commit_callbacks(execute=True):
             services.stop_bot(bot)
 
@@ -200,7 +202,7 @@ def test_an_unreachable_telegram_is_logged_and_the_bots_are_still_stopped(
     settings.TELEGRAM_BOT_TOKEN = TELEGRAM_TEST_TOKEN
     BotFactory(status=BotStatus.ACTIVE)
 
-    with caplog.at_level(logging.WARNING, logger="bots.notifications"):
+    with caplog.at_level(logging.WARNING, logger="bots.telegram.notifications"):
         with django_capture_on_commit_callbacks(execute=True):
             stopped = services.stop_all_bots()
 

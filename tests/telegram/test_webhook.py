@@ -15,7 +15,7 @@ from django.db import connection as db_connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from bots.models import TelegramConnection
+from bots.telegram.models import TelegramConnection
 from tests.conftest import TELEGRAM_TEST_WEBHOOK_SECRET
 from tests.support.factories import TelegramConnectionFactory
 
@@ -227,7 +227,7 @@ def test_when_two_chats_send_the_same_code_at_once_only_one_connects(telegram):
 def test_the_connection_holds_when_telegram_refuses_the_reply(deliver, telegram, code, caplog):
     telegram.refuse_everything = (429, "Too Many Requests: retry after 5")
 
-    with caplog.at_level(logging.WARNING, logger="bots.notifications"):
+    with caplog.at_level(logging.WARNING, logger="bots.telegram.notifications"):
         response = deliver(message_update(code))
 
     assert response.status_code == 200
@@ -240,7 +240,7 @@ def test_without_a_bot_token_the_chat_connects_but_gets_no_reply(
 ):
     settings.TELEGRAM_BOT_TOKEN = ""
 
-    with caplog.at_level(logging.WARNING, logger="bots.notifications"):
+    with caplog.at_level(logging.WARNING, logger="bots.telegram.notifications"):
         deliver(message_update(code))
 
     assert TelegramConnection.objects.get().is_active

@@ -1,10 +1,10 @@
-"""The Telegram connection flow: connection codes, status, and the bot's side of the chat.
+"""Telegram connections: codes, connecting and disconnecting chats, status and statistics.
 
 1. The dashboard asks for a code (`generate_connection_code`): one pending row, chat id
    "pending", six digits valid for ten minutes. A new code replaces the previous one.
-2. The user sends the code to the bot; Telegram POSTs the message to the webhook, which calls
-   `handle_update`: the code activates the connection of that chat and the bot replies.
-3. Notifications then go to every active connection (`bots.notifications`).
+2. The user sends the code to the bot; Telegram delivers the message (bots.telegram.updates),
+   and `connect_chat` activates the connection of that chat.
+3. Notifications then go to every active connection (bots.telegram.notifications).
 
 Fixed legacy bugs: a chat that disconnected can connect again (its row is reused instead of
 colliding with the unique chat id); several active connections are allowed (`connection_status`
@@ -12,81 +12,22 @@ reports the most recently connected one, `disconnect_all` ends them all); concur
 take turns instead of colliding on the single pending row; codes come from `secrets`.
 """
 
-import re
 import secrets
+import uuid
 from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from bots.models import TelegramConnection
-from bots.notifications import reply
+from bots.telegram.models import TelegramConnection
+from scalper.exceptions import Invalid, NotFound
 from scalper.locks import transaction_lock
 
 CODE_LIFETIME = timedelta(minutes=10)
-CODE = re.compile(r"[0-9]{6}")
 NAME_LENGTH = TelegramConnection._meta.get_field("username").max_length
 # PostgreSQL puts NULLs first in a descending order; a row without a time is not the latest.
 LATEST_FIRST = F("connected_at").desc(nulls_last=True)
-
-HOW_TO_CONNECT = (
-    "*How to connect:*\n"
-    "1. Open the Scalper Bot Dashboard\n"
-    "2. Click 'Connect Telegram'\n"
-    "3. Send me the 6-digit code it shows\n\n"
-    "💡 _Codes expire after 10 minutes_"
-)
-COMMANDS = (
-    "*Commands:*\n"
-    "/connect - How to connect to the dashboard\n"
-    "/disconnect - Stop notifications\n"
-    "/status - Check your connection\n"
-    "/help - Show this message"
-)
-WELCOME = (
-    "🤖 *Welcome to Scalper Bot Notifier!*\n\n"
-    "Get notifications about your scalping bots here.\n\n"
-    f"{HOW_TO_CONNECT}\n\n{COMMANDS}"
-)
-CONNECT = f"📱 *Connect to Scalper Bot Dashboard*\n\n{HOW_TO_CONNECT}"
-HELP = (
-    "📖 *Scalper Bot Commands*\n\n"
-    f"{COMMANDS}\n\n"
-    "Once connected you are notified when bots are created, started, stopped or deleted, "
-    "and of emergency stops."
-)
-CONNECTED = (
-    "✅ *Successfully Connected!*\n\n"
-    "Your Telegram is now connected to the Scalper Bot Dashboard.\n"
-    "Use /status to check your connection and /disconnect to stop notifications."
-)
-INVALID_CODE = (
-    "❌ *Invalid or Expired Code*\n\n"
-    "This connection code is either invalid or has expired.\n"
-    "Click 'Connect Telegram' in the dashboard for a new code and send it to me.\n\n"
-    "💡 _Codes expire after 10 minutes_"
-)
-DISCONNECTED = (
-    "✅ *Successfully Disconnected*\n\n"
-    "You will no longer receive notifications from the Scalper Bot Dashboard.\n"
-    "Use /connect to connect again."
-)
-NOT_CONNECTED = (
-    "⚠️ *Not Connected*\n\n"
-    "You're not currently connected to any dashboard.\n"
-    "Use /connect to get started!"
-)
-NOT_UNDERSTOOD = (
-    "🤔 I didn't understand that.\n\n"
-    "To connect, send me the 6-digit code from the dashboard.\n"
-    "Type /help for more information."
-)
-
-
-def escape_markdown(text):
-    """Escape what Telegram's (legacy) Markdown would read as formatting in a user's name."""
-    return re.sub(r"([_*`\[])", r"\\\1", text)
 
 
 def _unused_code(now):
@@ -134,7 +75,19 @@ def connection_status():
 
 def disconnect_all():
     """Deactivate every active connection (the dashboard has one "Disconnect" button)."""
-    return TelegramConnection.objects.filter(is_active=True).update(is_active=False)
+    if not TelegramConnection.objects.filter(is_active=True).update(is_active=False):
+        raise NotFound("No active Telegram connection found")
+
+
+def delete_connection(connection_id):
+    """Delete the connection with this id (text, as the path gives it)."""
+    try:
+        pk = uuid.UUID(connection_id)
+    except ValueError:
+        raise Invalid("Invalid connection ID format") from None
+    deleted, _ = TelegramConnection.objects.filter(pk=pk).delete()
+    if not deleted:
+        raise NotFound("Connection not found")
 
 
 def connection_stats():
@@ -201,57 +154,6 @@ def disconnect_chat(chat_id):
     return deactivated > 0
 
 
-def status_text(chat_id):
-    connection = TelegramConnection.objects.filter(chat_id=chat_id, is_active=True).first()
-    if connection is None:
-        return NOT_CONNECTED
-    since = "an unknown time"
-    if connection.connected_at:
-        since = f"{int((timezone.now() - connection.connected_at).total_seconds() // 3600)} hours"
-    username = escape_markdown(connection.username or "N/A")
-    return (
-        "✅ *Connected to Scalper Bot Dashboard*\n\n"
-        f"📱 Chat ID: `{connection.chat_id}`\n"
-        f"👤 Username: @{username}\n"
-        f"🕐 Connected: {since} ago\n\n"
-        "Use /disconnect to stop notifications."
-    )
-
-
-def handle_update(update):
-    """Answer one Telegram update (validated by TelegramUpdateSerializer) as the legacy bot did.
-
-    Only text messages are handled: a six-digit code connects the chat, the commands /start,
-    /connect, /help, /status and /disconnect are answered, unknown commands are ignored, and any
-    other text gets a hint. Replies are sent after the database changes commit.
-    """
-    message = update.get("message")
-    if not message or "text" not in message:
-        return
-    chat_id = str(message["chat"]["id"])
-    text = message["text"].strip()
-    if text.startswith("/"):
-        answer = _command_answer(text, chat_id)
-    elif CODE.fullmatch(text):
-        connected = connect_chat(text, chat_id, message.get("from", {}))
-        answer = CONNECTED if connected else INVALID_CODE
-    else:
-        answer = NOT_UNDERSTOOD
-    if answer:
-        reply(chat_id, answer)
-
-
-def _command_answer(text, chat_id):
-    # "/status@ScalperBot extra words" is the command "status", as Telegram clients send it.
-    command = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
-    if command == "start":
-        return WELCOME
-    if command == "connect":
-        return CONNECT
-    if command == "help":
-        return HELP
-    if command == "status":
-        return status_text(chat_id)
-    if command == "disconnect":
-        return DISCONNECTED if disconnect_chat(chat_id) else NOT_CONNECTED
-    return None
+def active_connection(chat_id):
+    """The active connection of `chat_id`, or None."""
+    return TelegramConnection.objects.filter(chat_id=chat_id, is_active=True).first()

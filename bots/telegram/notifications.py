@@ -1,18 +1,19 @@
-"""Everything that talks to the Telegram Bot API: notifications, chat replies, setWebhook.
+"""What is sent to Telegram chats: notifications to every active connection, replies to one chat.
 
-Notifications go to every active connection after the transaction commits. Nothing is sent while
-TELEGRAM_BOT_TOKEN is empty. A failed send is logged and never fails the request that caused it;
-a chat that blocked the bot is deactivated, as the legacy bot did.
+Both are sent after the transaction commits, and nothing is sent while TELEGRAM_BOT_TOKEN is
+empty. A failed send is logged and never fails the request that caused it; a chat that blocked
+the bot is deactivated, as the legacy bot did.
 """
 
 import logging
 
-import requests
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from bots.models import LogLevel, TelegramConnection
+from bots.models import LogLevel
+from bots.telegram.bot_api import TelegramError, send_message
+from bots.telegram.models import TelegramConnection
 
 logger = logging.getLogger(__name__)
 
@@ -24,40 +25,6 @@ EMOJI = {
     LogLevel.TELEGRAM: "📱",
 }
 DEFAULT_EMOJI = "📬"
-
-
-class TelegramError(Exception):
-    """Telegram was unreachable, too slow, or refused the call (`str()` says which)."""
-
-
-def call(method, **params):
-    """Call Bot API `method` with JSON `params`; returns its `result` or raises TelegramError."""
-    base_url = settings.TELEGRAM_API_BASE_URL.rstrip("/")
-    try:
-        response = requests.post(
-            f"{base_url}/bot{settings.TELEGRAM_BOT_TOKEN}/{method}",
-            json=params,
-            timeout=settings.TELEGRAM_TIMEOUT_SECONDS,
-        )
-    except requests.RequestException as error:
-        raise TelegramError(f"Telegram is unreachable: {error}") from error
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    if not response.ok or not body.get("ok"):
-        description = body.get("description") or response.text[:200]
-        raise TelegramError(f"Telegram answered {response.status_code}: {description}")
-    return body.get("result")
-
-
-def send_message(chat_id, text):
-    call("sendMessage", chat_id=chat_id, text=text, parse_mode="Markdown")
-
-
-def set_webhook(url, secret_token):
-    """Ask Telegram to POST chat messages to `url`, with `secret_token` in a header."""
-    call("setWebhook", url=url, secret_token=secret_token, allowed_updates=["message"])
 
 
 def format_notification(level, message):

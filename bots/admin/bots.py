@@ -1,54 +1,29 @@
-"""The admin of bots, their activity logs and trades, and Telegram connections.
+"""The admin of bots.
 
 Every change to a bot (add, edit, start, stop, stop all, delete) goes through `bots.services`, as
 the API's do, so the admin writes the same activity log rows and sends the same Telegram
-notifications. Activity logs and trades are written by the bots themselves: read-only here.
+notifications.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import display_for_value
 from django.core.exceptions import PermissionDenied
-from django.db import models
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from bots import services
-from bots.models import ActivityLog, Bot, BotStatus, TelegramConnection, Trade
-from scalper.paginators import LargeTableAdmin
+from bots.models import ActivityLog, Bot, BotStatus
+from scalper.legacy.admin import CHECKBOXES
 
 # How many activity log rows a bot's page shows; the rest is one click away.
 RECENT_ACTIVITY_ROWS = 10
 
 
-# The legacy boolean columns are nullable; operators get a checkbox, not a yes/no/unknown menu.
-CHECKBOXES = {models.BooleanField: {"form_class": forms.BooleanField}}
-
-
 def bots_phrase(count):
     return f"{count} bot" if count == 1 else f"{count} bots"
-
-
-def with_bot_ticker(queryset):
-    """Annotate `bot_ticker` on rows that keep a bot's id without a foreign key (logs, trades).
-
-    A correlated subquery instead of a join: one query for the page, and rows of deleted bots stay.
-    """
-    return queryset.annotate(
-        bot_ticker=Subquery(Bot.objects.filter(pk=OuterRef("bot_id")).values("ticker")[:1])
-    )
-
-
-def bot_link(row):
-    if row.bot_id is None:
-        return None
-    if row.bot_ticker is None:
-        return f"deleted bot {row.bot_id}"
-    url = reverse("admin:bots_bot_change", args=[row.bot_id])
-    return format_html('<a href="{}">{}</a>', url, row.bot_ticker)
 
 
 class BotForm(forms.ModelForm):
@@ -226,119 +201,3 @@ class BotAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows the bots write themselves: operators look, they do not edit."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class BotRowsAdmin(LargeTableAdmin, ReadOnlyAdmin):
-    """Rows that name their bot by id only (no foreign key): shown with the bot's ticker."""
-
-    def get_queryset(self, request):
-        return with_bot_ticker(super().get_queryset(request))
-
-    @admin.display(description="bot")
-    def bot(self, row):
-        return bot_link(row)
-
-
-@admin.register(ActivityLog)
-class ActivityLogAdmin(BotRowsAdmin):
-    list_display = ("timestamp", "level", "message", "bot")
-    # No date_hierarchy: it runs SELECT DISTINCT date_trunc(...) over the whole table on every
-    # page load. The date filter below only adds a range condition on the indexed column.
-    list_filter = ("level", "timestamp")
-    search_fields = ("message",)
-    ordering = ("-timestamp",)
-    fields = ("id", "timestamp", "level", "message", "bot", "bot_id", "extra_data")
-
-
-@admin.register(Trade)
-class TradeAdmin(BotRowsAdmin):
-    list_display = (
-        "executed_at",
-        "symbol",
-        "side",
-        "quantity",
-        "price",
-        "pnl",
-        "commission",
-        "exchange",
-        "exchange_order_id",
-        "bot",
-    )
-    list_filter = ("side", "exchange")
-    search_fields = ("symbol", "exchange_order_id")
-    date_hierarchy = "executed_at"
-    ordering = ("-executed_at",)
-    fields = (
-        "id",
-        "bot",
-        "bot_id",
-        "symbol",
-        "side",
-        "quantity",
-        "price",
-        "pnl",
-        "commission",
-        "exchange",
-        "exchange_order_id",
-        "executed_at",
-        "extra_data",
-    )
-
-
-@admin.register(TelegramConnection)
-class TelegramConnectionAdmin(admin.ModelAdmin):
-    list_display = (
-        "chat_id",
-        "username",
-        "first_name",
-        "last_name",
-        "is_active",
-        "connected_at",
-        "last_notification_at",
-    )
-    list_filter = ("is_active",)
-    search_fields = ("chat_id", "username")
-    formfield_overrides = CHECKBOXES
-    date_hierarchy = "connected_at"
-    ordering = ("-connected_at",)
-    fields = (
-        "chat_id",
-        "username",
-        "first_name",
-        "last_name",
-        "is_active",
-        "connected_at",
-        "last_notification_at",
-        "connection_code",
-        "code_expires_at",
-        "extra_data",
-    )
-    # Operators switch notifications off and on; who a chat is comes from Telegram.
-    readonly_fields = (
-        "chat_id",
-        "username",
-        "first_name",
-        "last_name",
-        "connected_at",
-        "last_notification_at",
-        "connection_code",
-        "code_expires_at",
-        "extra_data",
-    )
-
-    def has_add_permission(self, request):
-        # Connections are made by the /connect code flow, which proves the chat is the operator's.
-        return False

@@ -118,7 +118,9 @@ def _describe_model(schema, model, connection, editor, quoted):
         primary, table, "primary key", f"PRIMARY KEY ({pk_column})"
     )
     for index in meta.indexes:
-        columns = tuple(meta.get_field(name.lstrip("-")).column for name in index.fields)
+        # The catalog lists the key columns, then the INCLUDE ones.
+        names = [name.lstrip("-") for name in index.fields] + list(index.include)
+        columns = tuple(meta.get_field(name).column for name in names)
         unique = getattr(index, "unique", False)
         shown = ", ".join(quoted.get(column, column) for column in columns)
         schema.indexes[index.name] = Index(

@@ -140,3 +140,44 @@ def test_the_expected_schema_follows_the_later_migrations(legacy_db, tmp_path):
     ) in drifted.stdout
     assert "  WARNING  bots.bots_exchange_idx (missing index)" in drifted.stdout
     assert "exchange (" not in drifted.stdout  # OKX is expected, and there
+
+
+PERFORMANCE_INDEXES = """
+from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import migrations, models
+from django.db.models.functions import Lower
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [("orders", "0001_initial")]
+
+    operations = [
+        AddIndexConcurrently(
+            "order",
+            models.Index(
+                fields=["bot", "-created_at"],
+                include=["status"],
+                condition=models.Q(status__in=["PENDING", "OPEN"]),
+                name="orders_open_by_bot",
+            ),
+        ),
+        AddIndexConcurrently(
+            "order", models.Index(Lower("ticker"), name="orders_ticker_lower")
+        ),
+    ]
+"""
+
+
+@pytest.mark.slow
+def test_partial_covering_and_expression_indexes_of_later_migrations_are_expected(
+    legacy_db, tmp_path
+):
+    project = copy_project(tmp_path / "project")
+    write_migration(project, "orders", "0002_performance_indexes", PERFORMANCE_INDEXES)
+    legacy_db.manage("baseline", cwd=project)
+
+    clean = legacy_db.manage("baseline", "--check", cwd=project)
+
+    assert "orders.0002_performance_indexes): 0 errors, 0 warnings." in clean.stdout

@@ -82,6 +82,6 @@ def test_the_documented_walkthrough_runs_as_written(tmp_path, legacy_db):
 
     member = section("A member of `Exchange`")
     [snippet] = blocks(member, "python")
-    assert snippet.strip() == 'OKX = "OKX", "OKX"'
-    add_member(project, "Exchange", "OKX", "OKX", "DELTA")
+    assert snippet.strip() == 'OKX = "OKX", "okx_spot", "OKX"'
+    add_member(project, "Exchange", "OKX", "OKX", "DELTA", line=snippet)
     run_section(legacy_db, project, "A member of `Exchange`")

@@ -83,25 +83,47 @@ def edit_choices(project, class_name, edit):
     path.write_text(source[:start] + edit(source[start:end]) + source[end:])
 
 
-def add_member(project, class_name, value, label, after):
+MEMBER = r"^    [A-Z_][A-Z0-9_]* = .*$"
+QUOTED = r'"[^"]*"'
+
+
+def add_member(project, class_name, value, label, after, line=None):
+    """Declare the member `value` (display label `label`) after member `after` (None: first).
+
+    `line` is the declaration as written (`OKX = "OKX", "okx_futures", "OKX"`); by default it
+    follows the others' shape, an item between value and label (Exchange's price-feed prefix)
+    being `value.lower()`.
+    """
+
     def edit(body):
-        line = f'    {value} = "{value}", "{label}"\n'
+        members = re.findall(MEMBER, body, re.M)
+        middle = "".join(f', "{value.lower()}"' for _ in re.findall(QUOTED, members[0])[2:])
+        declaration = line or f'{value} = "{value}"{middle}, "{label}"'
+        declaration = f"    {declaration.strip()}\n"
         if after is None:
-            first = re.search(r"^    [A-Z_]+ = ", body, re.M)
-            return body[: first.start()] + line + body[first.start() :]
+            first = re.search(MEMBER, body, re.M)
+            return body[: first.start()] + declaration + body[first.start() :]
         member = re.search(rf"^    {after} = .*\n", body, re.M)
-        return body[: member.end()] + line + body[member.end() :]
+        return body[: member.end()] + declaration + body[member.end() :]
 
     edit_choices(project, class_name, edit)
 
 
-def set_member(project, class_name, member, value, label):
+def set_member(project, class_name, member, value=None, label=None):
+    """Change the stored value and/or the display label of `member`, keeping what is between."""
+
+    def edit_line(match):
+        items = re.findall(QUOTED, match.group(2))
+        if value is not None:
+            items[0] = f'"{value}"'
+        if label is not None:
+            items[-1] = f'"{label}"'
+        return f"{match.group(1)}{', '.join(items)}"
+
     edit_choices(
         project,
         class_name,
-        lambda body: re.sub(
-            rf"^    {member} = .*$", f'    {member} = "{value}", "{label}"', body, flags=re.M
-        ),
+        lambda body: re.sub(rf"^(    {member} = )(.*)$", edit_line, body, count=1, flags=re.M),
     )
 
 

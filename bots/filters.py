@@ -6,6 +6,7 @@ from django_filters import rest_framework as filters
 
 from bots.models import ActivityLog, Bot, BotStatus, Trade
 from exchanges.models import OrderSide
+from scalper.api.filters import IsoDateTimeFilter, TextFilter, UUIDFilter
 
 
 class BotFilter(filters.FilterSet):
@@ -18,15 +19,15 @@ class BotFilter(filters.FilterSet):
 
 class ActivityLogFilter(filters.FilterSet):
     # Any text, compared as it is: legacy rows may hold levels outside LogLevel.
-    level = filters.CharFilter()
-    bot_id = filters.UUIDFilter()
+    level = TextFilter()
+    bot_id = UUIDFilter()
 
     class Meta:
         model = ActivityLog
         fields = ["level", "bot_id"]
 
 
-class UTCDateTimeFilter(filters.IsoDateTimeFilter):
+class UTCDateTimeFilter(IsoDateTimeFilter):
     """An ISO 8601 time, compared in UTC.
 
     PostgreSQL refuses UTC offsets beyond ±15:59, which ISO 8601 allows, so the bound is sent
@@ -44,8 +45,8 @@ class UTCDateTimeFilter(filters.IsoDateTimeFilter):
 
 
 class TradeFilter(filters.FilterSet):
-    bot_id = filters.UUIDFilter()
-    symbol = filters.CharFilter()
+    bot_id = UUIDFilter()
+    symbol = TextFilter()
     side = filters.ChoiceFilter(choices=OrderSide.choices)
     # A half-open window [executed_after, executed_before), so adjacent windows never overlap.
     executed_after = UTCDateTimeFilter(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bots.models import ActivityLog, Bot, BotStatus, LogLevel
 from bots.telegram.notifications import notify
+from scalper.legacy import cutover
 from scalper.writes import save_changed_fields
 
 
@@ -23,12 +24,21 @@ def _locked(bot):
 
 
 def _set_status(bot, status):
-    bot.status = status
-    bot.save(update_fields=["status"])
+    # A bot already in that status is not written (its updated_at stays), as in legacy; the
+    # caller still logs and notifies, as legacy did.
+    save_changed_fields(bot, {"status": status})
+
+
+def refuse_unreadable_exchange(exchange, bot=None):
+    """During the dual run, refuse putting a bot (new, or `bot`) on an exchange the legacy API
+    cannot show (cutover.DualRunRefusal). A bot already there may keep it."""
+    if bot is None or exchange != bot.exchange:
+        cutover.refuse_unreadable_exchange(exchange)
 
 
 @transaction.atomic
 def create_bot(**fields):
+    refuse_unreadable_exchange(fields["exchange"])
     bot = Bot.objects.create(**{**fields, "status": BotStatus.ACTIVE})
     exchange = bot.get_exchange_display()
     log_activity(LogLevel.SUCCESS, f"Bot started for {bot.ticker} on {exchange}", bot.id)
@@ -49,6 +59,8 @@ def update_bot(bot, **changes):
     nothing keeps `updated_at`; it is logged all the same.
     """
     bot = _locked(bot)
+    if "exchange" in changes:
+        refuse_unreadable_exchange(changes["exchange"], bot)
     save_changed_fields(bot, changes)
     log_activity(
         LogLevel.INFO, f"Bot updated for {bot.ticker} on {bot.get_exchange_display()}", bot.id

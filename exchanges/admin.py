@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from exchanges import encryption, services
 from exchanges.models import ExchangeCredentials
+from scalper.exceptions import Invalid
 from scalper.legacy.admin import CHECKBOXES
 
 # Form field -> the column that stores it encrypted.
@@ -71,6 +72,7 @@ class ExchangeCredentialsForm(forms.ModelForm):
         if cleaned.get("remove_passphrase") and cleaned.get("passphrase"):
             self.add_error("passphrase", "Enter a new passphrase or remove it, not both.")
         self.check_single_active(cleaned)
+        self.check_dual_run(cleaned)
         try:
             encryption.check_keys()
         except ImproperlyConfigured as error:
@@ -95,6 +97,20 @@ class ExchangeCredentialsForm(forms.ModelForm):
             raise ValidationError(
                 f"{error}: deactivate them first, or save these as inactive."
             ) from None
+
+    def check_dual_run(self, cleaned):
+        """The dual run's rules (scalper/legacy/cutover.py), as the services that save apply
+        them: the legacy key must be set, and one row per exchange and network."""
+        exchange = cleaned.get("exchange", self.instance.exchange)
+        is_testnet = cleaned.get("is_testnet")
+        try:
+            services.writing_key()
+            if exchange and (self.instance._state.adding or is_testnet != self.instance.is_testnet):
+                services.refuse_second_row(
+                    exchange, is_testnet, exchange, exclude_pk=self.instance.pk
+                )
+        except Invalid as error:
+            raise ValidationError(str(error)) from None
 
     def check_kept_secrets(self, cleaned):
         """Saving re-encrypts the stored secrets it keeps with the current key: they must decrypt

@@ -65,8 +65,13 @@ def check_keys():
     _fernets()
 
 
-def encrypt(plaintext):
-    return _fernets()[0].encrypt(plaintext.encode()).decode()
+def _writer(key):
+    return Fernet(key) if key else _fernets()[0]
+
+
+def encrypt(plaintext, key=None):
+    """`plaintext` encrypted with `key`, by default the first key of CREDENTIALS_KEYS."""
+    return _writer(key).encrypt(plaintext.encode()).decode()
 
 
 def decrypt(token):
@@ -78,17 +83,29 @@ def decrypt(token):
         raise DecryptionError(UNDECRYPTABLE) from None
 
 
-def reencrypt(token):
-    """`token` encrypted with the current first key: the same token if it already is one."""
+def reencrypt(token, key=None):
+    """`token` encrypted with `key` (by default the first key of CREDENTIALS_KEYS): the same
+    token if it already is."""
     if not token:
         return token
-    fernets = _fernets()
+    writer = _writer(key)
     try:
-        fernets[0].decrypt(token.encode())
+        writer.decrypt(token.encode())
         return token
     except InvalidToken:
         pass
     try:
-        return MultiFernet(fernets).rotate(token.encode()).decode()
+        return MultiFernet([writer, *_fernets()]).rotate(token.encode()).decode()
     except InvalidToken:
         raise DecryptionError(UNDECRYPTABLE) from None
+
+
+def is_under(token, key):
+    """Whether `token` (empty counts as readable) decrypts with Fernet key `key`."""
+    if not token:
+        return True
+    try:
+        Fernet(key).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from exchanges import encryption
 from exchanges.models import ExchangeCredentials
-from scalper.api.fields import StrictBooleanField, StrictCharField
+from scalper.api.fields import LaxBooleanField, StrictCharField
 
 SHOWN_FIELDS = [
     "exchange",
@@ -59,18 +59,19 @@ class ShownAfterWrite:
         return ExchangeCredentialsSerializer(instance, context=self.context).data
 
 
-class StrictTypesModelSerializer(serializers.ModelSerializer):
-    """Text and flags take only their own JSON type (DRF would store 0 as "0" or as False)."""
+class LegacyTypesModelSerializer(serializers.ModelSerializer):
+    """Text takes only JSON strings (DRF would store 0 as "0"); flags take what the legacy API
+    took (`true`, 0/1, "yes"...)."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: StrictCharField,
         models.TextField: StrictCharField,
-        models.BooleanField: StrictBooleanField,
+        models.BooleanField: LaxBooleanField,
     }
 
 
-class ExchangeCredentialsCreateSerializer(ShownAfterWrite, StrictTypesModelSerializer):
+class ExchangeCredentialsCreateSerializer(ShownAfterWrite, LegacyTypesModelSerializer):
     """New credentials. At most one set may be active per exchange and network."""
 
     # Empty keys are accepted, as legacy (they are stored empty).
@@ -112,7 +113,7 @@ class ExchangeCredentialsCreateSerializer(ShownAfterWrite, StrictTypesModelSeria
         return value
 
 
-class ExchangeCredentialsUpdateSerializer(ShownAfterWrite, StrictTypesModelSerializer):
+class ExchangeCredentialsUpdateSerializer(ShownAfterWrite, LegacyTypesModelSerializer):
     """Every field optional. `null` clears `label`, `description` and `passphrase`; the exchange
     cannot be changed. New keys reset the validation."""
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from exchanges import adapters, encryption
 from exchanges.models import ExchangeCredentials
 from scalper.exceptions import Invalid, NotFound
+from scalper.legacy import cutover
 from scalper.locks import transaction_lock
 from scalper.writes import save_changed_fields
 
@@ -57,8 +58,27 @@ def refuse_second_active(exchange, is_testnet, shown_exchange, exclude_pk=None):
         )
 
 
-def _encrypted(secrets):
-    """`{name}_encrypted` columns for the given plaintext secrets.
+def refuse_second_row(exchange, is_testnet, shown_exchange, exclude_pk=None):
+    """During the dual run, raise DualRunRefusal if another row has this exchange and network.
+
+    Call it inside the transaction that saves the row: the lock it takes lasts until then.
+    """
+    transaction_lock(f"exchange_credentials:{exchange}:{network(is_testnet)}")
+    others = ExchangeCredentials.objects.filter(exchange=exchange, is_testnet=is_testnet)
+    cutover.refuse_second_credentials(
+        others.exclude(pk=exclude_pk).exists(), shown_exchange, network(is_testnet)
+    )
+
+
+def writing_key():
+    """The Fernet key new secrets are encrypted with, and that holds until the transaction ends:
+    the legacy key during the dual run (so the legacy backend reads them), else None (the first
+    key of CREDENTIALS_KEYS)."""
+    return cutover.legacy_fernet_key() if cutover.is_dual_run(hold=True) else None
+
+
+def _encrypted(secrets, key):
+    """`{name}_encrypted` columns for the given plaintext secrets, encrypted with `key`.
 
     An empty secret is stored as the legacy API stored it: NULL where the column allows it (the
     passphrase), "" otherwise (the keys).
@@ -67,7 +87,7 @@ def _encrypted(secrets):
     for name, value in secrets.items():
         column = f"{name}_encrypted"
         if value:
-            columns[column] = encryption.encrypt(value)
+            columns[column] = encryption.encrypt(value, key)
         else:
             columns[column] = None if ExchangeCredentials._meta.get_field(column).null else ""
     return columns
@@ -95,11 +115,15 @@ def create_credentials(
     fields.setdefault("is_active", True)
     if fields["is_active"] or not inactive_beside_active:
         refuse_second_active(stored_exchange, fields["is_testnet"], shown_exchange=exchange)
+    refuse_second_row(stored_exchange, fields["is_testnet"], shown_exchange=exchange)
     return ExchangeCredentials.objects.create(
         exchange=stored_exchange,
         is_validated=False,
         **fields,
-        **_encrypted({"api_key": api_key, "secret_key": secret_key, "passphrase": passphrase}),
+        **_encrypted(
+            {"api_key": api_key, "secret_key": secret_key, "passphrase": passphrase},
+            writing_key(),
+        ),
     )
 
 
@@ -108,16 +132,18 @@ def update_credentials(credentials, *, reencrypt_kept_secrets=False, **changes):
     """Apply `changes`; new secrets are encrypted and reset the validation, as legacy.
 
     Values equal to the stored ones are not written, as in legacy, so a change that changes
-    nothing keeps `updated_at`. With `reencrypt_kept_secrets` (the admin's saves), the secrets
-    not replaced move to the current first key of CREDENTIALS_KEYS (they must decrypt).
+    nothing keeps `updated_at`. Secrets are encrypted with `writing_key()`. With
+    `reencrypt_kept_secrets` (the admin's saves), the secrets not replaced move to that key too
+    (they must decrypt).
     """
     credentials = _locked(credentials)
     secrets = {name: changes.pop(name) for name in SECRETS if name in changes}
+    key = writing_key() if secrets or reencrypt_kept_secrets else None
     if reencrypt_kept_secrets:
         for name in SECRETS:
             if name not in secrets:
                 column = f"{name}_encrypted"
-                changes[column] = encryption.reencrypt(getattr(credentials, column))
+                changes[column] = encryption.reencrypt(getattr(credentials, column), key)
     is_active = changes.get("is_active", credentials.is_active)
     is_testnet = changes.get("is_testnet", credentials.is_testnet)
     activates = is_active and (not credentials.is_active or is_testnet != credentials.is_testnet)
@@ -125,7 +151,11 @@ def update_credentials(credentials, *, reencrypt_kept_secrets=False, **changes):
         refuse_second_active(
             credentials.exchange, is_testnet, credentials.exchange, exclude_pk=credentials.pk
         )
-    changes.update(_encrypted(secrets))
+    if is_testnet != credentials.is_testnet:
+        refuse_second_row(
+            credentials.exchange, is_testnet, credentials.exchange, exclude_pk=credentials.pk
+        )
+    changes.update(_encrypted(secrets, key))
     if secrets:
         changes.update(is_validated=False, validation_error=None)
     save_changed_fields(credentials, changes)
@@ -213,6 +243,17 @@ class RotationReport:
 def rotate_keys(dry_run=False, using=DEFAULT_DB_ALIAS):
     """Re-encrypt every row's secrets with the first key of CREDENTIALS_KEYS, all or nothing.
 
+    Refused during the dual run (DualRunRefusal): the secrets stay under the legacy key then.
+    """
+    with transaction.atomic(using=using):
+        cutover.refuse_rotation(using)
+        return reencrypt_all(dry_run=dry_run, using=using)
+
+
+def reencrypt_all(key=None, dry_run=False, using=DEFAULT_DB_ALIAS):
+    """Re-encrypt every row's secrets with Fernet key `key` (by default the first key of
+    CREDENTIALS_KEYS), all or nothing.
+
     Rows whose secrets already use that key are left as they are. `updated_at` is not touched:
     the credentials themselves do not change.
     """
@@ -223,7 +264,9 @@ def rotate_keys(dry_run=False, using=DEFAULT_DB_ALIAS):
         changed, undecryptable = [], []
         for row in rows:
             try:
-                tokens = {column: encryption.reencrypt(getattr(row, column)) for column in columns}
+                tokens = {
+                    column: encryption.reencrypt(getattr(row, column), key) for column in columns
+                }
             except encryption.DecryptionError:
                 undecryptable.append(row.pk)
                 continue

@@ -2,6 +2,7 @@ from django_filters import rest_framework as filters
 
 from exchanges.models import OrderSide
 from orders.models import Order, OrderStatus
+from scalper.api.filters import TextFilter, UUIDFilter
 
 
 class OrderHistoryFilter(filters.FilterSet):
@@ -13,9 +14,9 @@ class OrderHistoryFilter(filters.FilterSet):
 
 
 class OrderFilter(OrderHistoryFilter):
-    bot_id = filters.UUIDFilter()
-    exchange = filters.CharFilter(help_text="Exact match on the stored exchange name.")
-    ticker = filters.CharFilter(help_text="Exact match, e.g. 'ETH/USDT'.")
+    bot_id = UUIDFilter()
+    exchange = TextFilter(help_text="Exact match on the stored exchange name.")
+    ticker = TextFilter(help_text="Exact match, e.g. 'ETH/USDT'.")
     side = filters.ChoiceFilter(choices=OrderSide.choices)
 
     class Meta:

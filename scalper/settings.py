@@ -193,7 +193,8 @@ STORAGES = {
 
 
 # Redis: last traded prices are read from it; shared state (cache, throttles) lives in it when set.
-REDIS_URL = config("REDIS_URL", default="")
+# The legacy backend's default; set it empty to run without Redis.
+REDIS_URL = config("REDIS_URL", default="redis://localhost:6379/0")
 REDIS_TIMEOUT_SECONDS = config("REDIS_TIMEOUT_SECONDS", default=2.0, cast=float)
 if REDIS_URL:
     CACHES = {

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 
 from bots import services
 from bots.models import ActivityLog, Bot, BotStatus
+from scalper.exceptions import Invalid
 from scalper.legacy.admin import CHECKBOXES
 
 # How many activity log rows a bot's page shows; the rest is one click away.
@@ -42,6 +43,16 @@ class BotForm(forms.ModelForm):
             "infinite_loop",
             "config",
         )
+
+    def clean_exchange(self):
+        exchange = self.cleaned_data["exchange"]
+        try:
+            services.refuse_unreadable_exchange(
+                exchange, None if self.instance._state.adding else self.instance
+            )
+        except Invalid as error:
+            raise forms.ValidationError(str(error)) from None
+        return exchange
 
 
 @admin.register(Bot)

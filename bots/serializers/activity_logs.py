@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from bots.models import ActivityLog, LogLevel
-from scalper.api.fields import StrictCharField, StrictUUIDField
+from scalper.api.fields import LaxUUIDField, StrictCharField
 from scalper.api.serializers import RowListSerializer
 
 
@@ -24,7 +24,7 @@ class ActivityLogCreateSerializer(serializers.ModelSerializer):
     level = serializers.ChoiceField(LogLevel.choices)
     message = StrictCharField(max_length=500, trim_whitespace=False)
     # Not checked against the bots table, as legacy: a log may outlive its bot.
-    bot_id = StrictUUIDField(allow_null=True, default=None)
+    bot_id = LaxUUIDField(allow_null=True, default=None)
 
     class Meta:
         model = ActivityLog
@@ -38,6 +38,7 @@ class LogCountQuerySerializer(serializers.Serializer):
     level = serializers.CharField(
         required=False,
         allow_blank=True,
+        trim_whitespace=False,
         help_text="Count only this level (any text, as stored); the answer is then {level, count}.",
     )
 

@@ -6,10 +6,10 @@ from bots.models import Bot, BotStatus
 from exchanges.models import Exchange, OrderSide
 from scalper.api.fields import (
     DisplayChoiceField,
+    LaxBooleanField,
+    LaxFloatField,
     PositiveFloatField,
-    StrictBooleanField,
     StrictCharField,
-    StrictFloatField,
 )
 from scalper.api.serializers import RowListSerializer
 
@@ -55,8 +55,8 @@ class BotWriteSerializer(serializers.ModelSerializer):
     quantity = PositiveFloatField()
     buy_price = PositiveFloatField()
     sell_price = PositiveFloatField()
-    trailing_percent = StrictFloatField(min_value=0.1, max_value=3.0, allow_null=True)
-    infinite_loop = StrictBooleanField()
+    trailing_percent = LaxFloatField(min_value=0.1, max_value=3.0, allow_null=True)
+    infinite_loop = LaxBooleanField()
 
     class Meta:
         model = Bot
@@ -84,8 +84,8 @@ class BotWriteSerializer(serializers.ModelSerializer):
 
 
 class BotCreateSerializer(BotWriteSerializer):
-    trailing_percent = StrictFloatField(min_value=0.1, max_value=3.0, allow_null=True, default=None)
-    infinite_loop = StrictBooleanField(default=False)
+    trailing_percent = LaxFloatField(min_value=0.1, max_value=3.0, allow_null=True, default=None)
+    infinite_loop = LaxBooleanField(default=False)
 
 
 class BotUpdateSerializer(BotWriteSerializer):

@@ -1,13 +1,32 @@
 """The admin of Telegram connections (registered by bots/admin.py's import of this module)."""
 
+from django import forms
 from django.contrib import admin
 
+from bots.telegram import services
 from bots.telegram.models import TelegramConnection
+from scalper.exceptions import Invalid
 from scalper.legacy.admin import CHECKBOXES
+
+
+class TelegramConnectionForm(forms.ModelForm):
+    class Meta:
+        model = TelegramConnection
+        fields = ("is_active",)
+
+    def clean_is_active(self):
+        is_active = self.cleaned_data["is_active"]
+        if is_active and not self.instance.is_active:
+            try:
+                services.refuse_second_chat(self.instance.chat_id)
+            except Invalid as error:
+                raise forms.ValidationError(str(error)) from None
+        return is_active
 
 
 @admin.register(TelegramConnection)
 class TelegramConnectionAdmin(admin.ModelAdmin):
+    form = TelegramConnectionForm
     list_display = (
         "chat_id",
         "username",

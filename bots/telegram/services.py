@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from bots.telegram.models import TelegramConnection
 from scalper.exceptions import Invalid, NotFound
+from scalper.legacy import cutover
 from scalper.locks import transaction_lock
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -105,12 +106,20 @@ def connection_stats():
     }
 
 
+def refuse_second_chat(chat_id):
+    """During the dual run, refuse activating `chat_id` while another chat is active
+    (cutover.DualRunRefusal): the legacy backend fails on two active connections."""
+    others = TelegramConnection.objects.filter(is_active=True).exclude(chat_id=chat_id)
+    cutover.refuse_second_telegram_chat(others.exists())
+
+
 @transaction.atomic
 def connect_chat(code, chat_id, user):
     """Activate the pending connection holding `code` for `chat_id`; None if the code is not valid.
 
     A chat connected before keeps its row (chat ids are unique): it takes over the pending
-    connection, which is deleted.
+    connection, which is deleted. Raises cutover.DualRunRefusal for a second chat during the
+    dual run.
     """
     pending = (
         TelegramConnection.objects.select_for_update()
@@ -119,6 +128,7 @@ def connect_chat(code, chat_id, user):
     )
     if pending is None:
         return None
+    refuse_second_chat(chat_id)
     connection = (
         TelegramConnection.objects.select_for_update()
         .filter(chat_id=chat_id)

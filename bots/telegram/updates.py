@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bots.telegram import services
 from bots.telegram.notifications import reply
+from scalper.legacy.cutover import DualRunRefusal
 
 CODE = re.compile(r"[0-9]{6}")
 
@@ -83,8 +84,12 @@ def handle_update(update):
     if text.startswith("/"):
         answer = _command_answer(text, chat_id)
     elif CODE.fullmatch(text):
-        connected = services.connect_chat(text, chat_id, message.get("from", {}))
-        answer = CONNECTED if connected else INVALID_CODE
+        try:
+            connected = services.connect_chat(text, chat_id, message.get("from", {}))
+        except DualRunRefusal as refusal:
+            answer = f"❌ {refusal}"
+        else:
+            answer = CONNECTED if connected else INVALID_CODE
     else:
         answer = NOT_UNDERSTOOD
     if answer:

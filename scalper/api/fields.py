@@ -1,7 +1,12 @@
 """Serializer fields for the legacy API's representation of values."""
 
+import math
+
+from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from scalper.api import lax
 
 
 class DisplayChoiceField(serializers.ChoiceField):
@@ -30,12 +35,39 @@ class DisplayChoiceField(serializers.ChoiceField):
         return self.display_by_value.get(value, value)
 
 
-# Strict JSON types: DRF's fields convert `"1.5"`, `true` or `5` into the type they expect; these
-# refuse a value of the wrong JSON type with a 400, as the OpenAPI document promises.
+# Input as the legacy API took it (pydantic's lax mode, scalper/api/lax.py): numbers also as
+# numeric text, flags also as 0/1 and yes/no words; text only as a JSON string. The OpenAPI
+# document lists each accepted form.
+
+LAX_NUMBER_SCHEMA = {
+    "anyOf": [
+        {"type": "number"},
+        {"type": "string", "pattern": "^[0-9_.eE+-]+$", "description": 'Numeric text, e.g. "1.5".'},
+        {"type": "boolean", "description": "true is 1, false is 0."},
+    ],
+}
+LAX_BOOLEAN_SCHEMA = {
+    "anyOf": [
+        {"type": "boolean"},
+        {"type": "integer", "enum": [0, 1]},
+        {
+            "type": "string",
+            "description": "true/false, 1/0, yes/no, on/off, t/f, y/n, in any case.",
+            "pattern": "^([Tt]([Rr][Uu][Ee])?|[Ff]([Aa][Ll][Ss][Ee])?|[Yy]([Ee][Ss])?|[Nn][Oo]?"
+            "|[Oo]([Nn]|[Ff][Ff])|[01])$",
+        },
+    ],
+}
+_HEX_UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+LAX_UUID_SCHEMA = {
+    "type": "string",
+    "description": "A UUID: hyphenated, 32 hex digits, in braces or as urn:uuid:...",
+    "pattern": f"^([0-9a-fA-F]{{32}}|{_HEX_UUID}|\\{{{_HEX_UUID}\\}}|urn:uuid:{_HEX_UUID})$",
+}
 
 
 class StrictCharField(serializers.CharField):
-    """A JSON string (DRF's CharField also turns numbers into strings)."""
+    """A JSON string (DRF's CharField also turns numbers into strings; pydantic refused them)."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -43,19 +75,42 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class StrictFloatField(serializers.FloatField):
-    """A JSON number (DRF's FloatField also accepts numeric strings and booleans)."""
+class LaxFloatField(serializers.FloatField):
+    """A finite number, also given as text (`"1.5"`, `"1e3"`, `"1_000"`) or as a boolean.
+
+    Infinity and NaN, which pydantic took, are refused: no JSON response can show them (the
+    legacy API then failed on every list that held the row).
+    """
+
+    default_error_messages = {"not_finite": "A finite number is required."}
+    exclusive_minimum = False
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The bounds apply to the number however it was written.
+        schema = dict(LAX_NUMBER_SCHEMA)
+        if self.min_value is not None:
+            schema["minimum"] = self.min_value
+        if self.max_value is not None:
+            schema["maximum"] = self.max_value
+        if self.exclusive_minimum:
+            schema.update(minimum=0, exclusiveMinimum=True)
+        set_override(self, "field", schema)
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, (int, float)):
+        try:
+            value = lax.to_float(data)
+        except ValueError:
             self.fail("invalid")
-        return super().to_internal_value(data)
+        if not math.isfinite(value):
+            self.fail("not_finite")
+        return value
 
 
-@extend_schema_field({"type": "number", "format": "double", "minimum": 0, "exclusiveMinimum": True})
-class PositiveFloatField(StrictFloatField):
-    """A JSON number greater than zero."""
+class PositiveFloatField(LaxFloatField):
+    """A number greater than zero."""
 
+    exclusive_minimum = True
     default_error_messages = {"not_positive": "Ensure this value is greater than 0."}
 
     def to_internal_value(self, data):
@@ -65,19 +120,25 @@ class PositiveFloatField(StrictFloatField):
         return value
 
 
-class StrictBooleanField(serializers.BooleanField):
-    """`true` or `false` (DRF's BooleanField also accepts `"yes"`, `1`, `"on"`...)."""
+@extend_schema_field(LAX_BOOLEAN_SCHEMA)
+class LaxBooleanField(serializers.BooleanField):
+    """`true`/`false`, 0/1, and the texts "true", "1", "yes", "on", "t", "y" (any case) and their
+    opposites; nothing else (DRF's BooleanField also takes "null" and "")."""
 
     def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid")
-        return data
+        try:
+            return lax.to_bool(data)
+        except ValueError:
+            self.fail("invalid", input=data)
 
 
-class StrictUUIDField(serializers.UUIDField):
-    """A UUID as a JSON string (DRF's UUIDField also accepts an integer)."""
+@extend_schema_field(LAX_UUID_SCHEMA)
+class LaxUUIDField(serializers.UUIDField):
+    """A UUID as text, in the spellings pydantic took (DRF's UUIDField also takes an integer and
+    stray hyphens or braces)."""
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+        try:
+            return lax.to_uuid(data)
+        except ValueError:
+            self.fail("invalid", value=data)

@@ -4,18 +4,22 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+from scalper.api import lax
+
 # The largest OFFSET and LIMIT PostgreSQL takes (bigint); the legacy API answered 500 beyond it.
 BIGINT_MAX = 2**63 - 1
 
 
 def bounded_int(request, name, default, minimum, maximum):
-    """Query parameter `name` as an int in [minimum, maximum], else a 400 naming it."""
+    """Query parameter `name` as an int in [minimum, maximum], else a 400 naming it.
+
+    The integer is read as the legacy API read it (`10`, `10.0`, `1_000`; no spaces)."""
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return default
     try:
-        value = int(raw)
-    except (TypeError, ValueError):
+        value = lax.to_int(raw)
+    except ValueError:
         raise ValidationError({name: [f"Must be an integer, got {raw!r}."]}) from None
     if not minimum <= value <= maximum:
         raise ValidationError({name: [f"Must be between {minimum} and {maximum}, got {value}."]})

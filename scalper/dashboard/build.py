@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import SELF, UNSAFE_INLINE
 from django.conf import settings
 
 
@@ -65,15 +65,9 @@ class DashboardBuild:
             directory=directory,
             index_html=index_html,
             csp={
-                "default-src": [SELF],
+                **settings.CONTENT_SECURITY_POLICY["DIRECTIVES"],
                 "script-src": [SELF, *script_hashes],
                 "style-src": [SELF, UNSAFE_INLINE],
-                "img-src": [SELF, "data:"],
-                "connect-src": [SELF],
-                "object-src": [NONE],
-                "base-uri": [NONE],
-                "form-action": [SELF],
-                "frame-ancestors": [NONE],
             },
         )
 

@@ -35,3 +35,25 @@ class AlembicVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("alembic_version is read-only: it records the legacy Alembic revision.")
+
+
+class CutoverState(models.Model):
+    """Where the switch from the legacy backend stands: one row, so every instance agrees.
+
+    `dual_run` while the legacy backend may still share the database (scalper/legacy/cutover.py).
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=1, editable=False)
+    dual_run = models.BooleanField()
+    # When `manage.py cutover finish` ended the dual run.
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "scalper_cutover"
+        verbose_name = "cut-over state"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="scalper_cutover_one_row")
+        ]
+
+    def __str__(self):
+        return "dual run" if self.dual_run else "finished"

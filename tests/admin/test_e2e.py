@@ -2,15 +2,14 @@
 the PostgreSQL test database (pytest-django's live_server; `--liveserver=127.0.0.1` in
 pyproject.toml). Screenshots of each step go to test-artifacts/e2e/."""
 
-import os
 from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from bots.models import ActivityLog, Bot, BotStatus, LogLevel
 from exchanges import encryption
 from exchanges.models import Exchange
+from tests.support.browser import chromium
 from tests.support.factories import (
     ActivityLogFactory,
     BotFactory,
@@ -21,16 +20,6 @@ from tests.support.factories import (
 # A real browser.
 pytestmark = [pytest.mark.slow, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 PASSWORD = "correct horse battery staple"
 API_KEY, SECRET_KEY, PASSPHRASE = "e2e-api-key-7f3a", "e2e-secret-key-91bc", "e2e-passphrase-55d0"
@@ -38,37 +27,12 @@ API_KEY, SECRET_KEY, PASSPHRASE = "e2e-api-key-7f3a", "e2e-secret-key-91bc", "e2
 
 @pytest.fixture
 def page(monkeypatch):
-    """A page in Debian's Chromium, driven by Playwright; fails in CI if either is missing."""
-    missing = []
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing.append("the playwright package (pip install -r requirements-dev.txt)")
-    if not os.path.exists(CHROMIUM):
-        missing.append(f"Debian's chromium at {CHROMIUM} (apt-get install chromium)")
-    if missing:
-        reason = "The end-to-end admin test needs " + " and ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    # Playwright's sync API keeps an asyncio event loop running on this thread while the browser
-    # is open, and Django refuses ORM calls from a thread with a running loop
-    # (SynchronousOnlyOperation). The test's ORM calls are plain synchronous code run between
-    # browser steps, never inside the loop: safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    """A page in Debian's Chromium, driven by Playwright."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            browser_page = browser.new_page(viewport={"width": 1600, "height": 860})
-            browser_page.set_default_timeout(10_000)
-            yield browser_page
-        finally:
-            browser.close()
-            # With the loop running, Django keeps database connections per async context, so the
-            # test's ORM calls opened a connection of their own: close it, or it would keep the
-            # test database open when pytest-django drops it.
-            connections.close_all()
+    with chromium(monkeypatch, "The end-to-end admin tests") as browser:
+        browser_page = browser.new_page(viewport={"width": 1600, "height": 860})
+        browser_page.set_default_timeout(10_000)
+        yield browser_page
 
 
 def screenshot(page, name):

@@ -295,8 +295,11 @@ INVALID_BOTS = {
     "null side": ({"first_order": None, "keep_null": True}, "first_order"),
     "zero quantity": ({"quantity": 0}, "quantity"),
     "negative quantity": ({"quantity": -1}, "quantity"),
-    "quantity as text": ({"quantity": "0.5"}, "quantity"),
-    "quantity as a boolean": ({"quantity": True}, "quantity"),
+    "quantity as text with spaces": ({"quantity": " 0.5 "}, "quantity"),
+    "quantity as a decimal comma": ({"quantity": "0,5"}, "quantity"),
+    "infinite quantity": ({"quantity": "inf"}, "quantity"),
+    "quantity not a number": ({"quantity": "nan"}, "quantity"),
+    "quantity false": ({"quantity": False}, "quantity"),
     "quantity as a list": ({"quantity": [1]}, "quantity"),
     "quantity too large for a float": ({"quantity": 10**400}, "quantity"),
     "null buy price": ({"buy_price": None, "keep_null": True}, "buy_price"),
@@ -304,9 +307,10 @@ INVALID_BOTS = {
     "sell price below buy price": ({"sell_price": 2400.0}, "sell_price"),
     "trailing below 0.1": ({"trailing_percent": 0.05}, "trailing_percent"),
     "trailing above 3": ({"trailing_percent": 3.5}, "trailing_percent"),
-    "trailing as text": ({"trailing_percent": "1"}, "trailing_percent"),
-    "infinite loop as text": ({"infinite_loop": "yes"}, "infinite_loop"),
-    "infinite loop as a number": ({"infinite_loop": 1}, "infinite_loop"),
+    "trailing as text out of range": ({"trailing_percent": "3.5"}, "trailing_percent"),
+    "infinite loop as another word": ({"infinite_loop": "maybe"}, "infinite_loop"),
+    "infinite loop as a number other than 0 and 1": ({"infinite_loop": 2}, "infinite_loop"),
+    "infinite loop as the text null": ({"infinite_loop": "null"}, "infinite_loop"),
     "null infinite loop": ({"infinite_loop": None, "keep_null": True}, "infinite_loop"),
 }
 
@@ -554,7 +558,7 @@ INVALID_UPDATES = {
     "trailing above 3": ({"trailing_percent": 3.01}, "trailing_percent"),
     "unknown status": ({"status": "PAUSED"}, "status"),
     "quantity as text": ({"quantity": "lots"}, "quantity"),
-    "infinite loop as text": ({"infinite_loop": "true"}, "infinite_loop"),
+    "infinite loop as another word": ({"infinite_loop": "truthy"}, "infinite_loop"),
     "a valid field next to an invalid one": (
         {"ticker": "BTC/USDT", "quantity": 0},
         "quantity",
@@ -668,6 +672,32 @@ def test_an_active_bot_can_be_stopped(api_client):
     assert response.json()["status"] == "STOPPED"
     assert stored(bot)["status"] == BotStatus.STOPPED
     assert logs_of(bot) == [(LogLevel.WARNING, "Bot stopped for ETH/USDT")]
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "log"),
+    [
+        ("start", BotStatus.ACTIVE, (LogLevel.SUCCESS, "Bot started for ETH/USDT")),
+        ("stop", BotStatus.STOPPED, (LogLevel.WARNING, "Bot stopped for ETH/USDT")),
+    ],
+)
+def test_starting_an_active_bot_or_stopping_a_stopped_one_leaves_the_bot_row_alone_but_logs_it(
+    api_client, action, status, log
+):
+    # As in legacy: its ORM wrote no UPDATE for an unchanged status, and it still logged the
+    # action and answered 200 with the bot.
+    long_ago = datetime(2025, 1, 1, tzinfo=UTC)
+    bot = BotFactory(ticker="ETH/USDT", status=status)
+    Bot.objects.filter(pk=bot.pk).update(updated_at=long_ago)
+    before = stored(bot)
+
+    response = api_client.post(bot_url(bot, action))
+
+    assert response.status_code == 200
+    assert response.json()["status"] == status
+    assert response.json()["updated_at"] == "2025-01-01T00:00:00Z"
+    assert stored(bot) == before
+    assert logs_of(bot) == [log]
 
 
 @pytest.mark.parametrize(

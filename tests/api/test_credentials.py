@@ -332,9 +332,15 @@ def test_new_keys_are_encrypted_and_reset_the_validation(api_client):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("is_active", 0), ("is_testnet", "yes"), ("label", 7), ("exchange", 1)],
+    [
+        ("is_active", 2),
+        ("is_testnet", "maybe"),
+        ("is_testnet", None),
+        ("label", 7),
+        ("exchange", 1),
+    ],
 )
-def test_a_value_of_the_wrong_json_type_is_refused(api_client, field, value):
+def test_a_value_the_legacy_api_refused_too_is_refused(api_client, field, value):
     response = api_client.post(
         "/api/v1/credentials/", new_credentials(**{field: value}), format="json"
     )

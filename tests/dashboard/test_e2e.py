@@ -8,7 +8,6 @@ like the real static export it has an inline bootstrap script, which only its ha
 
 import functools
 import ipaddress
-import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,25 +15,15 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings as django_settings
-from django.db import connections
 from pytest_django.live_server_helper import LiveServer
 
 from bots.models import ActivityLog, Bot, BotStatus
 from scalper.dashboard.build import _load
+from tests.support.browser import chromium
 from tests.support.factories import BotFactory, TelegramConnectionFactory, UserFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STANDIN = Path(__file__).resolve().parent / "standin"
 PASSWORD = "correct horse battery staple"
 NEW_BOT = {
@@ -58,29 +47,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 @pytest.fixture
 def browser(monkeypatch):
-    """Debian's Chromium, driven by Playwright; fails in CI if either is missing."""
-    missing = []
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing.append("the playwright package (pip install -r requirements-dev.txt)")
-    if not os.path.exists(CHROMIUM):
-        missing.append(f"Debian's chromium at {CHROMIUM} (apt-get install chromium)")
-    if missing:
-        reason = "The dashboard browser tests need " + " and ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    # Playwright's sync API runs an event loop on this thread; the test's ORM calls run between
-    # browser steps, never inside it (see tests/admin/test_e2e.py).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-            connections.close_all()
+    with chromium(monkeypatch, "The dashboard browser tests") as launched:
+        yield launched
 
 
 class Watched:

@@ -60,7 +60,10 @@ def decrypt_with(key, token):
 
 @pytest.fixture
 def adopted_db(legacy_db):
+    """The legacy fixture adopted, its dual run over, its rows still under the legacy key (as
+    rows the legacy backend wrote after `cutover finish` are; rotation is refused before)."""
     legacy_db.manage("migrate", "--fake-initial")
+    legacy_db.execute("UPDATE scalper_cutover SET dual_run = false, finished_at = now()")
     return legacy_db
 
 

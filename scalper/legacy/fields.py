@@ -26,12 +26,19 @@ class EnumField(models.CharField):
     def __init__(self, *args, enum_type, **kwargs):
         self.enum_type = enum_type
         if "max_length" not in kwargs and kwargs.get("choices"):
-            kwargs["max_length"] = max(len(value) for value, _ in kwargs["choices"])
+            kwargs["max_length"] = self.longest(kwargs["choices"])
         super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def longest(choices):
+        return max(len(value) for value, _ in choices)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["enum_type"] = self.enum_type
+        # Derived from the choices: a value added or removed changes the choices alone.
+        if self.choices and kwargs.get("max_length") == self.longest(self.flatchoices):
+            del kwargs["max_length"]
         return name, path, args, kwargs
 
     def db_type(self, connection):

@@ -104,7 +104,7 @@ class Case:
 
     @property
     def unique_columns(self):
-        return ", ".join(self.wanted_index.columns)
+        return ", ".join(self.wanted_index.columns or ("its expressions",))
 
     @property
     def renamed_from(self):
@@ -114,7 +114,8 @@ class Case:
             (
                 have.name
                 for have in self.found_schema.constraints.values()
-                if (have.table, have.kind, have.definition)
+                if want.definition is not None
+                and (have.table, have.kind, have.definition)
                 == (want.table, want.kind, want.definition)
                 and have.name != want.name
             ),

@@ -10,9 +10,10 @@ from scalper.legacy.baseline import BASELINE, BASELINE_APPS
 from scalper.legacy.findings import ERROR, WARNING
 from scalper.legacy.schema import LEGACY_REVISION
 
-# Outcomes; the first two refuse (exit status 1).
+# Outcomes; the first three refuse (exit status 1).
 REFUSED = "refused"
 FAILED = "failed"
+DRIFTED = "drifted"  # adopted, but the schema is no longer what the applied migrations create
 CHECKED = "checked"
 ADOPTED = "adopted"
 ALREADY_ADOPTED = "already_adopted"
@@ -31,6 +32,7 @@ class Report:
     recorded: list = field(default_factory=list)
     applied: list = field(default_factory=list)
     applied_after_commit: list = field(default_factory=list)
+    compared: list = field(default_factory=list)  # after adoption: the last applied migrations
 
     @property
     def errors(self):
@@ -42,7 +44,7 @@ class Report:
 
     @property
     def ok(self):
-        return self.outcome not in (REFUSED, FAILED)
+        return self.outcome not in (REFUSED, FAILED, DRIFTED)
 
     def as_dict(self):
         return {
@@ -59,6 +61,7 @@ class Report:
             "recorded_without_running": self.recorded,
             "applied": self.applied,
             "applied_after_commit": self.applied_after_commit,
+            "compared_with": self.compared,
         }
 
     def as_json(self):
@@ -74,6 +77,12 @@ class Report:
                 f"({', '.join(f'{app}.{name}' for app, name in BASELINE)}): "
                 f"{count(len(self.errors), 'error')}, {count(len(self.warnings), 'warning')}."
             )
+        elif self.compared:
+            lines.append(
+                "Schema compared with what the applied migrations create (up to "
+                f"{', '.join(self.compared)}): "
+                f"{count(len(self.errors), 'error')}, {count(len(self.warnings), 'warning')}."
+            )
         for finding in self.errors + self.warnings:
             lines.append(f"  {finding.severity.upper():8} {finding.headline}")
             lines.append(f"  {'':8} {finding.impact}")
@@ -86,8 +95,8 @@ class Report:
             lines.append("Applied: " + _group_by_app(self.applied))
         if self.applied_after_commit:
             lines.append(
-                "Applied after the adoption committed (non-atomic migrations, their dependents): "
-                + ", ".join(self.applied_after_commit)
+                "Applied after the adoption committed (non-atomic migrations, those adding enum "
+                "values, their dependents): " + ", ".join(self.applied_after_commit)
             )
         lines.append(self.summary)
         return "\n".join(lines)

@@ -8,10 +8,14 @@ import pytest
 from tests.support.databases import PROJECT_DIR
 from tests.support.project_copies import (
     CONCURRENT_INDEX_MIGRATION,
+    add_member,
     add_model_field,
     copy_project,
     latest_migration,
+    manage_copy,
     next_migration,
+    remove_member,
+    set_member,
     write_migration,
 )
 
@@ -108,3 +112,88 @@ def test_a_refused_migration_passes_once_a_reviewer_lists_it_with_the_reason(tmp
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"bots.{BOT_PAUSED}: REVIEWED (bots is small, no old code)" in result.stdout
+
+
+def test_the_gate_passes_an_added_enum_value_and_refuses_a_renamed_or_removed_one(tmp_path):
+    project = copy_project(tmp_path / "project")
+    add_member(project, "Exchange", "OKX", "OKX", "DELTA")
+    manage_copy(project, "makemigrations", "bots", "--name", "exchange_okx")
+    set_member(project, "Exchange", "BYBIT", "BYBIT_V5", "Bybit")
+    manage_copy(project, "makemigrations", "bots", "--name", "rename_bybit")
+    remove_member(project, "Exchange", "OKX")
+    manage_copy(project, "makemigrations", "bots", "--name", "remove_okx")
+
+    result = migration_gate(project)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    number = int(latest_migration("bots")[:4])
+    assert f"bots.{number + 1:04d}_exchange_okx: OK" in result.stdout
+    # The previous version still writes BYBIT, and rebuilding the type rewrites the tables.
+    assert f"bots.{number + 2:04d}_rename_bybit: REFUSED" in result.stdout
+    assert "warning: renaming-object Renaming a type value may break existing clients." in (
+        result.stdout
+    )
+    assert f"bots.{number + 3:04d}_remove_okx: REFUSED" in result.stdout
+    assert "warning: changing-column-type" in result.stdout
+
+
+RUNSQL_INDEX_MIGRATION = """
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    atomic = {atomic}
+
+    dependencies = [("orders", "{latest}")]
+
+    operations = [
+        migrations.RunSQL(
+            "{create} ix_orders_exchange_status ON orders (exchange, status)",
+            "DROP INDEX {concurrently} IF EXISTS ix_orders_exchange_status",
+        ),
+    ]
+"""
+
+
+ORDERS_INDEX = next_migration("orders", "orders_exchange_status")
+
+
+def test_the_gate_refuses_an_index_on_a_legacy_table_built_without_concurrently(tmp_path):
+    project = copy_project(tmp_path / "project")
+    write_migration(
+        project,
+        "orders",
+        ORDERS_INDEX,
+        RUNSQL_INDEX_MIGRATION.format(
+            atomic=True, create="CREATE INDEX", concurrently="", latest=latest_migration("orders")
+        ),
+    )
+
+    result = migration_gate(project)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        f"orders.{ORDERS_INDEX}.sql: legacy-index-not-concurrent: CREATE INDEX "
+        "ix_orders_exchange_status ON orders (exchange, status): an index of a legacy table is "
+        "built CONCURRENTLY"
+    ) in result.stdout
+
+
+def test_the_gate_passes_an_index_built_concurrently_if_not_exists_with_runsql(tmp_path):
+    project = copy_project(tmp_path / "project")
+    write_migration(
+        project,
+        "orders",
+        ORDERS_INDEX,
+        RUNSQL_INDEX_MIGRATION.format(
+            atomic=False,
+            create="CREATE INDEX CONCURRENTLY IF NOT EXISTS",
+            concurrently="CONCURRENTLY",
+            latest=latest_migration("orders"),
+        ),
+    )
+
+    result = migration_gate(project)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"orders.{ORDERS_INDEX}: OK" in result.stdout

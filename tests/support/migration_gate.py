@@ -7,7 +7,11 @@ legacy schema and is exempt), on a scratch PostgreSQL database migrated up to ju
   (a NOT NULL column without a database default, a dropped or renamed column, ...), and
   data migrations that cannot be reversed;
 - squawk over `sqlmigrate`'s SQL: statements that hold locks blocking a legacy table's readers
-  or writers (an index built without CONCURRENTLY, a column type rewrite, ...).
+  or writers (an index built without CONCURRENTLY, a column type rewrite, ...);
+- the project's own rule, whatever squawk's configuration: an index on a legacy table is built
+  and dropped CONCURRENTLY (AddIndexConcurrently / RemoveIndexConcurrently, or RunSQL with
+  CREATE INDEX CONCURRENTLY [IF NOT EXISTS]), since the legacy backend writes to them during
+  the dual run.
 
 Exit status 1 when a migration is refused; the output names the migration and the rule.
 `make check-migrations` runs it; the test suite runs it too (tests/legacy/test_migration_safety.py).
@@ -16,9 +20,12 @@ Exit status 1 when a migration is refused; the output names the migration and th
 import contextlib
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+from scalper.legacy.schema import LEGACY_TABLES
 
 PROJECT_APPS = ("bots", "exchanges", "orders", "legacy")
 # Migrations the gate refuses but a reviewer accepted, as "app.name", each with the reason
@@ -50,6 +57,28 @@ def squawk(sql, name):
     if result.returncode not in (0, 1) or (result.returncode == 1 and not findings):
         raise RuntimeError(f"squawk failed on {name}: {result.stderr or result.stdout}")
     return findings
+
+
+BLOCKING_INDEX = re.compile(
+    r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY)", re.IGNORECASE | re.MULTILINE
+)
+INDEXED_TABLE = re.compile(r"\bON\s+(?:ONLY\s+)?(?:\"?public\"?\.)?\"?(\w+)\"?", re.IGNORECASE)
+
+
+def blocking_legacy_indexes(sql, name):
+    """Each statement of `sql` that builds an index of a legacy table without CONCURRENTLY."""
+    problems = []
+    for statement in sql.split(";"):
+        lines = (line.strip() for line in statement.splitlines())
+        statement = " ".join(line for line in lines if line and not line.startswith("--"))
+        table = INDEXED_TABLE.search(statement)
+        if BLOCKING_INDEX.search(statement) and table and table.group(1) in LEGACY_TABLES:
+            problems.append(
+                f"{name}: legacy-index-not-concurrent: {statement}: an index "
+                "of a legacy table is built CONCURRENTLY (AddIndexConcurrently in a migration "
+                "with atomic = False), so that the legacy backend's writes do not wait"
+            )
+    return problems
 
 
 def migration_linter(alias, migration):
@@ -96,7 +125,11 @@ def check(alias):
                 database=alias,
                 stdout=io.StringIO(),
             )
-            checked[label] = migration_linter(alias, migration) + squawk(sql, f"{label}.sql")
+            checked[label] = (
+                migration_linter(alias, migration)
+                + squawk(sql, f"{label}.sql")
+                + blocking_legacy_indexes(sql, f"{label}.sql")
+            )
         steps.append((migration, backwards))
     return checked
 

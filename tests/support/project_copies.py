@@ -4,7 +4,11 @@ The repository itself is never edited: such a test copies the project into its `
 runs `manage.py` there (`ScratchDatabase.manage(..., cwd=copy)`).
 """
 
+import os
+import re
 import shutil
+import subprocess
+import sys
 
 from tests.support.databases import PROJECT_DIR
 
@@ -75,3 +79,89 @@ class Migration(migrations.Migration):
         AddIndexConcurrently("bot", models.Index(fields=["exchange"], name="bots_exchange_idx")),
     ]
 """.format(latest_migration("bots"))
+
+
+# Editing the choices (TextChoices) of a project copy, wherever they are declared
+
+SQLITE_MEMORY = {"DATABASE_URL": "sqlite:///:memory:", "DEBUG": "true"}
+
+
+def choices_file(project, class_name):
+    """The models.py that declares `class_name` (it may move between apps)."""
+    for path in sorted(project.glob("*/models.py")):
+        if re.search(rf"^class {class_name}\(", path.read_text(), re.M):
+            return path
+    raise LookupError(class_name)
+
+
+def edit_choices(project, class_name, edit):
+    path = choices_file(project, class_name)
+    source = path.read_text()
+    start = re.search(rf"^class {class_name}\(.*\n", source, re.M).end()
+    end = re.search(r"^\S", source[start:], re.M)
+    end = start + end.start() if end else len(source)
+    path.write_text(source[:start] + edit(source[start:end]) + source[end:])
+
+
+MEMBER = r"^    [A-Z_][A-Z0-9_]* = .*$"
+QUOTED = r'"[^"]*"'
+
+
+def add_member(project, class_name, value, label, after, line=None):
+    """Declare the member `value` (display label `label`) after member `after` (None: first).
+
+    `line` is the declaration as written (`OKX = "OKX", "okx_futures", "OKX"`); by default it
+    follows the others' shape, an item between value and label (Exchange's price-feed prefix)
+    being `value.lower()`.
+    """
+
+    def edit(body):
+        members = re.findall(MEMBER, body, re.M)
+        middle = "".join(f', "{value.lower()}"' for _ in re.findall(QUOTED, members[0])[2:])
+        declaration = line or f'{value} = "{value}"{middle}, "{label}"'
+        declaration = f"    {declaration.strip()}\n"
+        if after is None:
+            first = re.search(MEMBER, body, re.M)
+            return body[: first.start()] + declaration + body[first.start() :]
+        member = re.search(rf"^    {after} = .*\n", body, re.M)
+        return body[: member.end()] + declaration + body[member.end() :]
+
+    edit_choices(project, class_name, edit)
+
+
+def set_member(project, class_name, member, value=None, label=None):
+    """Change the stored value and/or the display label of `member`, keeping what is between."""
+
+    def edit_line(match):
+        items = re.findall(QUOTED, match.group(2))
+        if value is not None:
+            items[0] = f'"{value}"'
+        if label is not None:
+            items[-1] = f'"{label}"'
+        return f"{match.group(1)}{', '.join(items)}"
+
+    edit_choices(
+        project,
+        class_name,
+        lambda body: re.sub(rf"^(    {member} = )(.*)$", edit_line, body, count=1, flags=re.M),
+    )
+
+
+def remove_member(project, class_name, member):
+    edit_choices(
+        project, class_name, lambda body: re.sub(rf"^    {member} = .*\n", "", body, flags=re.M)
+    )
+
+
+def manage_copy(project, *args, env=SQLITE_MEMORY):
+    """`manage.py` in the project copy, without a database server (makemigrations)."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=project,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "scalper.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout

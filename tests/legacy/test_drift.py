@@ -14,9 +14,14 @@ from tests.support.project_copies import (
     add_member,
     add_model_field,
     copy_project,
+    latest_migration,
     manage_copy,
+    next_migration,
     write_migration,
 )
+
+# The project's last migration of each legacy app (later ones may follow the baseline).
+BOTS, EXCHANGES, ORDERS = (latest_migration(app) for app in ("bots", "exchanges", "orders"))
 
 
 def adopted(legacy_db):
@@ -30,8 +35,8 @@ def test_a_clean_adopted_database_is_compared_and_reported_clean(legacy_db):
 
     assert error is None
     assert (
-        "Schema compared with what the applied migrations create (up to bots.0001_initial, "
-        "exchanges.0001_initial, orders.0001_initial): 0 errors, 0 warnings."
+        "Schema compared with what the applied migrations create (up to "
+        f"bots.{BOTS}, exchanges.{EXCHANGES}, orders.{ORDERS}): 0 errors, 0 warnings."
     ) in out
     assert "Already adopted: nothing to do, nothing was changed." in out
 
@@ -112,21 +117,23 @@ def test_the_expected_schema_follows_the_later_migrations(legacy_db, tmp_path):
     )
     add_member(project, "Exchange", "OKX", "OKX", "DELTA")
     manage_copy(project, "makemigrations", "--name", "later")
+    later = next_migration("bots", "later")
+    index = f"{int(later[:4]) + 1:04d}_bots_exchange_idx"
     write_migration(
         project,
         "bots",
-        "0003_bots_exchange_idx",
-        CONCURRENT_INDEX_MIGRATION.replace('("bots", "0001_initial")', '("bots", "0002_later")'),
+        index,
+        CONCURRENT_INDEX_MIGRATION.replace(f'("bots", "{BOTS}")', f'("bots", "{later}")'),
     )
     adoption = json.loads(legacy_db.manage("baseline", "--format", "json", cwd=project).stdout)
     assert adoption["outcome"] == "adopted"
     # The value is added after the adoption's transaction, where it could be used.
-    assert "bots.0002_later" in adoption["applied_after_commit"]
+    assert f"bots.{later}" in adoption["applied_after_commit"]
 
     clean = legacy_db.manage("baseline", "--check", cwd=project)
     assert (
         "Schema compared with what the applied migrations create (up to "
-        "bots.0003_bots_exchange_idx, exchanges.0002_later, orders.0001_initial): "
+        f"bots.{index}, exchanges.{next_migration('exchanges', 'later')}, orders.{ORDERS}): "
         "0 errors, 0 warnings."
     ) in clean.stdout
 
@@ -151,7 +158,7 @@ from django.db.models.functions import Lower
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("orders", "0001_initial")]
+    dependencies = [("orders", "{latest}")]
 
     operations = [
         AddIndexConcurrently(
@@ -175,9 +182,12 @@ def test_partial_covering_and_expression_indexes_of_later_migrations_are_expecte
     legacy_db, tmp_path
 ):
     project = copy_project(tmp_path / "project")
-    write_migration(project, "orders", "0002_performance_indexes", PERFORMANCE_INDEXES)
+    name = next_migration("orders", "performance_indexes")
+    write_migration(
+        project, "orders", name, PERFORMANCE_INDEXES.replace("{latest}", latest_migration("orders"))
+    )
     legacy_db.manage("baseline", cwd=project)
 
     clean = legacy_db.manage("baseline", "--check", cwd=project)
 
-    assert "orders.0002_performance_indexes): 0 errors, 0 warnings." in clean.stdout
+    assert f"orders.{name}): 0 errors, 0 warnings." in clean.stdout

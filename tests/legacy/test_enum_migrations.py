@@ -16,7 +16,9 @@ from tests.support.project_copies import (
     add_member,
     add_model_field,
     copy_project,
+    latest_migration,
     manage_copy,
+    next_migration,
     remove_member,
     set_member,
 )
@@ -148,13 +150,20 @@ class Target:
 
 
 STEPS = ("enum_add", "enum_rename", "enum_remove")
+# The steps' migrations follow each app's own last one.
+BASE = {app: int(latest_migration(app)[:4]) for app in ("bots", "orders")}
+
+
+def numbered(app, number):
+    """Migration `number` of the steps (2 to 4; 1 is before them) of `app`, as its prefix."""
+    return f"{BASE[app] + number - 1:04d}"
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     """A project copy whose five enums each got a member added, one renamed, the added removed.
 
-    One `makemigrations` per step for all five enums: migrations 0002-0004 of bots and orders.
+    One `makemigrations` per step for all five enums: three migrations of bots and of orders.
     """
     project = copy_project(tmp_path_factory.mktemp("enums") / "project")
     outputs = []
@@ -193,7 +202,7 @@ def expected_labels(case):
 
 def migrate_both(target, project, number):
     for app in ("bots", "orders"):
-        target.migrate(project, app, f"{number:04d}")
+        target.migrate(project, app, numbered(app, number))
 
 
 def walk(target, project):
@@ -220,25 +229,28 @@ def walk(target, project):
 
 def test_each_enum_change_lands_in_the_app_that_owns_the_type_as_enum_operations(project):
     for step in STEPS:
-        bots = project / "bots" / "migrations" / f"{STEPS.index(step) + 2:04d}_{step}.py"
-        orders = project / "orders" / "migrations" / f"{STEPS.index(step) + 2:04d}_{step}.py"
+        number = STEPS.index(step) + 2
+        bots = project / "bots" / "migrations" / f"{numbered('bots', number)}_{step}.py"
+        orders = project / "orders" / "migrations" / f"{numbered('orders', number)}_{step}.py"
         bots_source, orders_source = bots.read_text(), orders.read_text()
         for case in CASES:
             source = bots_source if case.app == "bots" else orders_source
             assert f"enum_type='{case.enum_type}'" in source, (step, case.enum_type)
     # orderside, shared with orders.side, waits for the orders app's migrations.
     assert (
-        "('orders', '0002_enum_add')"
-        in (project / "bots" / "migrations" / "0002_enum_add.py").read_text()
+        f"('orders', '{numbered('orders', 2)}_enum_add')"
+        in (project / "bots" / "migrations" / f"{numbered('bots', 2)}_enum_add.py").read_text()
     )
 
 
 def test_sqlmigrate_shows_add_value_at_its_place_rename_value_and_the_rebuild(project, scratch_db):
     scratch_db.manage("migrate", "orders", "0001", cwd=project)
-    add = scratch_db.manage("sqlmigrate", "bots", "0002", cwd=project).stdout
-    rename = scratch_db.manage("sqlmigrate", "bots", "0003", cwd=project).stdout
-    remove = scratch_db.manage("sqlmigrate", "orders", "0004", cwd=project).stdout
-    back = scratch_db.manage("sqlmigrate", "bots", "0002", "--backwards", cwd=project).stdout
+    add = scratch_db.manage("sqlmigrate", "bots", numbered("bots", 2), cwd=project).stdout
+    rename = scratch_db.manage("sqlmigrate", "bots", numbered("bots", 3), cwd=project).stdout
+    remove = scratch_db.manage("sqlmigrate", "orders", numbered("orders", 4), cwd=project).stdout
+    back = scratch_db.manage(
+        "sqlmigrate", "bots", numbered("bots", 2), "--backwards", cwd=project
+    ).stdout
 
     assert """ALTER TYPE "exchange" ADD VALUE IF NOT EXISTS 'OKX' AFTER 'BINANCE';""" in add
     assert """ALTER TYPE "orderside" ADD VALUE IF NOT EXISTS 'HOLD' BEFORE 'BUY';""" in add
@@ -278,7 +290,7 @@ def test_on_sqlite_the_check_constraints_follow(project, scratch_db, tmp_path):
 
 # Refusals and changes without SQL
 
-OKX_MIGRATION = "0002_exchange_okx"
+OKX_MIGRATION = next_migration("bots", "exchange_okx")
 
 
 @pytest.fixture
@@ -360,7 +372,7 @@ def test_a_display_label_change_is_an_alter_field_without_sql(tmp_path, scratch_
     output = manage_copy(project, "makemigrations", "bots", "--name", "bybit_label")
     scratch_db.manage("migrate", "bots", "0001", cwd=project)
 
-    sql = scratch_db.manage("sqlmigrate", "bots", "0002", cwd=project).stdout
+    sql = scratch_db.manage("sqlmigrate", "bots", numbered("bots", 2), cwd=project).stdout
 
     assert "~ Alter field exchange on bot" in output and "enum type" not in output
     assert "ALTER" not in sql.replace("-- Alter field", "") and "(no-op)" in sql

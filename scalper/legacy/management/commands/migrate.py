@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import CommandError
 from django.core.management.commands import migrate
 from django.db import connections
@@ -5,6 +7,8 @@ from django.db import connections
 from scalper.legacy.adoption import ADOPTION_LOCK_KEY, LOCK_TIMEOUT
 from scalper.legacy.autodetector import EnumAutodetector
 from scalper.legacy.operations import EnumValueInUse
+
+LOCK_POLL_SECONDS = 0.2
 
 
 class Command(migrate.Command):
@@ -43,8 +47,14 @@ class Command(migrate.Command):
         if connection.vendor != "postgresql" or connection.in_atomic_block:
             return super().handle(*args, **options)
         with connection.cursor() as cursor:
-            # Waits for the other instance however long it takes (before lock_timeout is set).
-            cursor.execute("SELECT pg_advisory_lock(%s)", [ADOPTION_LOCK_KEY])
+            # Waits for the other instance however long it takes (before lock_timeout is set),
+            # asking again and again: a statement waiting in pg_advisory_lock is a transaction
+            # the other instance's CREATE INDEX CONCURRENTLY would wait for, a deadlock.
+            while True:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADOPTION_LOCK_KEY])
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(LOCK_POLL_SECONDS)
             cursor.execute(
                 "SELECT set_config('lock_timeout', %s, false)", [f"{round(lock_timeout * 1000)}ms"]
             )

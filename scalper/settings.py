@@ -322,7 +322,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "PREPROCESSING_HOOKS": ["scalper.api.routers.exclude_alternate_spellings"],
+    "PREPROCESSING_HOOKS": [
+        "scalper.api.routers.exclude_alternate_spellings",
+        "scalper.dashboard.views.document_root",
+    ],
     # One name per enum whatever field it is on (the same choices on two fields are one enum).
     "ENUM_NAME_OVERRIDES": {
         "BotStatus": "bots.models.BotStatus",

@@ -34,6 +34,19 @@ def test_the_openapi_document_is_public_and_served_as_json_as_fastapi_served_it(
     assert response.json()["info"]["title"] == "Scalper Bot API"
 
 
+def test_the_openapi_document_describes_the_json_root_as_the_legacy_one_did(anonymous_client):
+    document = anonymous_client.get("/api/v1/openapi.json").json()
+
+    root = document["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert root["schema"] == {"$ref": "#/components/schemas/Root"}
+    assert list(document["components"]["schemas"]["Root"]["properties"]) == [
+        "message",
+        "version",
+        "docs",
+        "status",
+    ]
+
+
 def test_every_documented_api_error_has_the_one_error_body_of_the_exception_handler(
     anonymous_client,
 ):

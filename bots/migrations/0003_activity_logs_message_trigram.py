@@ -3,7 +3,7 @@
 
 pg_trgm ships with PostgreSQL and is a trusted extension: the database's owner may create it.
 Unapplying the migration drops the index, then the extension (PostgreSQL refuses while another
-object uses it: docs/benchmarks.md, "Rolling back the later migrations"). Built CONCURRENTLY:
+object uses it: docs/cutover.md, "Rolling back the later migrations"). Built CONCURRENTLY:
 the legacy backend keeps writing logs meanwhile.
 """
 

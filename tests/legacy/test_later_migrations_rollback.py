@@ -1,5 +1,5 @@
 """The later migrations on a legacy database: the legacy backend's writes pass through what they
-add (the counters' triggers), and their roll-back (docs/benchmarks.md, "Rolling back the later
+add (the counters' triggers), and their roll-back (docs/cutover.md, "Rolling back the later
 migrations") leaves the legacy schema exactly as it was, the legacy backend's writes working.
 
 The writes are SQL as the legacy backend's SQLAlchemy models send it (explicit ids, enum names,

@@ -75,6 +75,6 @@ def without_later_indexes(schema):
 
 
 def roll_back_later_migrations(database):
-    """The documented roll-back of the later migrations (docs/benchmarks.md)."""
+    """The documented roll-back of the later migrations (docs/cutover.md)."""
     for app in ("orders", "bots"):
         database.manage("migrate", app, "0001_initial")

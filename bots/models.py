@@ -31,6 +31,18 @@ class LogLevel(models.TextChoices):
 
 
 class Bot(TimestampedModel):
+    # What a client sets (the API's writes, the admin's form), in the legacy API's order.
+    SETTINGS = (
+        "ticker",
+        "exchange",
+        "first_order",
+        "quantity",
+        "buy_price",
+        "sell_price",
+        "trailing_percent",
+        "infinite_loop",
+    )
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ticker = models.CharField(max_length=20)
     exchange = EnumField(enum_type="exchange", choices=Exchange.choices)

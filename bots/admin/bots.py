@@ -32,17 +32,7 @@ class BotForm(forms.ModelForm):
 
     class Meta:
         model = Bot
-        fields = (
-            "ticker",
-            "exchange",
-            "first_order",
-            "quantity",
-            "buy_price",
-            "sell_price",
-            "trailing_percent",
-            "infinite_loop",
-            "config",
-        )
+        fields = (*Bot.SETTINGS, "config")
 
     def clean_exchange(self):
         exchange = self.cleaned_data["exchange"]

@@ -26,14 +26,7 @@ class BotSerializer(serializers.ModelSerializer):
     class Meta:
         model = Bot
         fields = (
-            "ticker",
-            "exchange",
-            "first_order",
-            "quantity",
-            "buy_price",
-            "sell_price",
-            "trailing_percent",
-            "infinite_loop",
+            *Bot.SETTINGS,
             "id",
             "status",
             "pnl",
@@ -60,16 +53,7 @@ class BotWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Bot
-        fields = (
-            "ticker",
-            "exchange",
-            "first_order",
-            "quantity",
-            "buy_price",
-            "sell_price",
-            "trailing_percent",
-            "infinite_loop",
-        )
+        fields = Bot.SETTINGS
 
     def validate(self, attrs):
         buy_price = attrs.get("buy_price", getattr(self.instance, "buy_price", None))

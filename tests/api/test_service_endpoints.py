@@ -15,6 +15,17 @@ def test_root_describes_the_api(anonymous_client):
     }
 
 
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_root_refuses_other_methods_with_a_json_405_as_fastapi_did(method):
+    from django.test import Client
+
+    # Django's client enforces CSRF checks as a browser's session would meet them.
+    response = getattr(Client(enforce_csrf_checks=True), method)("/")
+
+    assert response.status_code == 405
+    assert response.json() == {"detail": "Method Not Allowed"}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/health", "/health/"])
 def test_health_reports_a_reachable_database(anonymous_client, path):

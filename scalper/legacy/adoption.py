@@ -17,8 +17,8 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from scalper.legacy.baseline import BASELINE, expected_schema
 from scalper.legacy.drift import drift_findings
+from scalper.legacy.enum_values import AddEnumValue
 from scalper.legacy.findings import revision_finding, schema_findings
-from scalper.legacy.operations import AddEnumValue
 from scalper.legacy.report import (
     ADOPTED,
     ALREADY_ADOPTED,

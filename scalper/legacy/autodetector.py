@@ -18,14 +18,14 @@ from django.core.management.base import CommandError
 from django.db.migrations.autodetector import MigrationAutodetector, OperationDependency
 from django.db.migrations.questioner import InteractiveMigrationQuestioner
 
-from scalper.legacy.operations import (
+from scalper.legacy.enum_values import (
     AddEnumValue,
-    CreateEnumType,
     RemoveEnumValue,
     RenameEnumValue,
     enum_choices,
     enum_fields,
 )
+from scalper.legacy.operations import CreateEnumType
 
 
 def _neighbours(values, index):

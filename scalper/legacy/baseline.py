@@ -11,7 +11,8 @@ from django.db.models import CheckConstraint, UniqueConstraint, Value
 from django.db.models.sql import Query
 
 from scalper.legacy.constraints import ForeignKeyConstraint
-from scalper.legacy.operations import CreateEnumType, enum_choices
+from scalper.legacy.enum_values import enum_choices
+from scalper.legacy.operations import CreateEnumType
 from scalper.legacy.schema import Column, Constraint, Index, Schema
 
 BASELINE = (("bots", "0001_initial"), ("exchanges", "0001_initial"), ("orders", "0001_initial"))

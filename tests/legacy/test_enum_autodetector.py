@@ -9,13 +9,9 @@ from django.db.migrations.questioner import (
 from django.db.migrations.state import ModelState, ProjectState
 
 from scalper.legacy.autodetector import EnumAutodetector
+from scalper.legacy.enum_values import AddEnumValue, RemoveEnumValue, RenameEnumValue
 from scalper.legacy.fields import EnumField
-from scalper.legacy.operations import (
-    AddEnumValue,
-    CreateEnumType,
-    RemoveEnumValue,
-    RenameEnumValue,
-)
+from scalper.legacy.operations import CreateEnumType
 
 EXCHANGES = [("COINDCX_F", "CoinDCX F"), ("BINANCE", "Binance"), ("BYBIT", "Bybit")]
 

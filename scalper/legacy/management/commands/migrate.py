@@ -6,7 +6,7 @@ from django.db import connections
 
 from scalper.legacy.adoption import ADOPTION_LOCK_KEY, LOCK_TIMEOUT
 from scalper.legacy.autodetector import EnumAutodetector
-from scalper.legacy.operations import EnumValueInUse
+from scalper.legacy.enum_values import EnumValueInUse
 
 LOCK_POLL_SECONDS = 0.2
 

@@ -1,4 +1,5 @@
 import os
+import socket
 
 import pytest
 
@@ -32,6 +33,23 @@ def scratch_db(make_scratch_db):
 def legacy_db(scratch_db):
     """A database as the legacy backend left it: schema of fef8185d3887 and realistic rows."""
     return scratch_db.load_legacy_fixture()
+
+
+@pytest.fixture
+def closed_port():
+    """A port on 127.0.0.1 where nothing listens: connections are refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def silent_port():
+    """A port that accepts connections (the kernel completes them) but never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield listener.getsockname()[1]
 
 
 _skipped = []

@@ -4,7 +4,6 @@ The legacy key names are fixed (`coindcx_futures:ETH`), and other test runs shar
 database, so every test publishes under a ticker of its own and deletes its keys afterwards.
 """
 
-import socket
 import time
 import uuid
 
@@ -42,22 +41,6 @@ def feed():
     if written:
         client.delete(*written)
     client.close()
-
-
-@pytest.fixture
-def closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def silent_port():
-    """A port that accepts connections (the kernel completes them) but never answers."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(16)
-        yield listener.getsockname()[1]
 
 
 def ltp(client, **params):

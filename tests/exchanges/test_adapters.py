@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import json
 import logging
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -93,13 +92,6 @@ def coindcx(settings):
     settings.COINDCX_TIMEOUT_SECONDS = 2.0
     yield fake
     fake.close()
-
-
-@pytest.fixture
-def closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def coindcx_credentials(**fields):

@@ -6,7 +6,6 @@ connections, or accepting them and never answering, leaves every bot operation w
 """
 
 import logging
-import socket
 
 import pytest
 from django.conf import settings
@@ -26,22 +25,6 @@ NEW_BOT = {
 
 # Waiting out the client timeouts of a silent port takes seconds.
 SILENT_PORT = pytest.param("silent_port", marks=pytest.mark.slow)
-
-
-@pytest.fixture
-def closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def silent_port():
-    """A port that accepts connections and never answers."""
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen(16)
-        yield server.getsockname()[1]
 
 
 def every_bot_operation(client):

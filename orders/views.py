@@ -11,9 +11,9 @@ from orders import services
 from orders.filters import OrderFilter, OrderHistoryFilter
 from orders.models import ACTIVE_STATUSES, Order
 from orders.serializers import OrderSerializer, OrderStatisticsSerializer
-from scalper.api.mixins import NamedNotFoundMixin
+from scalper.api.mixins import NamedNotFoundMixin, RowListMixin
 from scalper.api.pagination import SkipLimitPagination, bounded_int
-from scalper.api.serializers import select_rows
+from scalper.api.rows import PreparedRows
 
 BOT_ID = OpenApiParameter("bot_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 BOT_PATH = r"bot/(?P<bot_id>[^/.]+)"
@@ -24,10 +24,8 @@ class LimitPagination(SkipLimitPagination):
 
     max_limit = 1000
 
-    def paginate_queryset(self, queryset, request, view=None):
-        return list(
-            queryset[: bounded_int(request, "limit", self.default_limit, 0, self.max_limit)]
-        )
+    def window(self, request):
+        return 0, bounded_int(request, "limit", self.default_limit, 0, self.max_limit)
 
     def get_schema_operation_parameters(self, view):
         return [p for p in super().get_schema_operation_parameters(view) if p["name"] == "limit"]
@@ -41,13 +39,12 @@ class LimitPagination(SkipLimitPagination):
     ),
     retrieve=extend_schema(responses={200: OrderSerializer}),
 )
-class OrderViewSet(NamedNotFoundMixin, viewsets.ReadOnlyModelViewSet):
+class OrderViewSet(NamedNotFoundMixin, RowListMixin, viewsets.ReadOnlyModelViewSet):
     """Orders placed by the bots (read-only)."""
 
     queryset = Order.objects.order_by("-created_at")
     serializer_class = OrderSerializer
-    # Built once and cloned per request, like BotViewSet.list_rows (bots/views/bots.py).
-    list_rows = select_rows(queryset, OrderSerializer)
+    list_rows = PreparedRows(queryset, OrderSerializer)
     filterset_class = OrderFilter
     pagination_class = LimitPagination
     lookup_url_kwarg = "order_id"
@@ -65,9 +62,6 @@ class OrderViewSet(NamedNotFoundMixin, viewsets.ReadOnlyModelViewSet):
         except ValidationError as error:
             raise ValidationError({"bot_id": error.detail}) from None
 
-    def bot_orders(self):
-        """The orders of the bot named in the path (none for an unknown bot, as legacy)."""
-        return self.get_queryset().filter(bot_id=self.bot_id())
 
     @extend_schema(
         summary="A bot's orders that are not final yet (PENDING, OPEN, PARTIALLY_FILLED)",
@@ -81,7 +75,8 @@ class OrderViewSet(NamedNotFoundMixin, viewsets.ReadOnlyModelViewSet):
         pagination_class=None,
     )
     def active(self, request, bot_id=None):
-        orders = self.bot_orders().filter(status__in=ACTIVE_STATUSES)
+        # The orders of the bot named in the path (none for an unknown bot, as legacy).
+        orders = self.get_queryset().filter(bot_id=self.bot_id(), status__in=ACTIVE_STATUSES)
         return Response(self.get_serializer(orders, many=True).data)
 
     @extend_schema(
@@ -106,8 +101,7 @@ class OrderViewSet(NamedNotFoundMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, url_path=f"{BOT_PATH}/history", filterset_class=OrderHistoryFilter)
     def history(self, request, bot_id=None):
-        orders = self.paginate_queryset(self.filter_queryset(self.bot_orders()))
-        return Response(self.get_serializer(orders, many=True).data)
+        return Response(self.row_page({"bot_id": self.bot_id()}))
 
     @extend_schema(
         summary="Order statistics over all orders",

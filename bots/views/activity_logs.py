@@ -15,8 +15,9 @@ from bots.serializers.activity_logs import (
     LogCountQuerySerializer,
     LogCountsSerializer,
 )
+from scalper.api.mixins import RowListMixin
 from scalper.api.pagination import SkipLimitPagination
-from scalper.api.serializers import select_rows
+from scalper.api.rows import PreparedRows
 
 
 class ActivityLogPagination(SkipLimitPagination):
@@ -38,17 +39,13 @@ class ActivityLogPagination(SkipLimitPagination):
         responses={200: ActivityLogSerializer},
     ),
 )
-class ActivityLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ActivityLogViewSet(RowListMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = ActivityLogSerializer
     filterset_class = ActivityLogFilter
     pagination_class = ActivityLogPagination
-    # Built once and cloned per request, like BotViewSet.list_rows (bots/views/bots.py).
-    list_rows = select_rows(
+    list_rows = PreparedRows(
         ActivityLog.objects.order_by("-timestamp", "-id"), ActivityLogSerializer
     )
-
-    def get_queryset(self):
-        return self.list_rows.all()
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -56,10 +53,8 @@ class ActivityLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
         return ActivityLogSerializer
 
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
         # Paged from the newest end, shown oldest first.
-        response.data.reverse()
-        return response
+        return Response(self.row_page()[::-1])
 
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)

@@ -17,9 +17,9 @@ from bots.serializers.bots import (
     BotUpdateSerializer,
     StopAllSerializer,
 )
-from scalper.api.mixins import NamedNotFoundMixin
+from scalper.api.mixins import NamedNotFoundMixin, RowListMixin
 from scalper.api.pagination import SkipLimitPagination
-from scalper.api.serializers import select_rows
+from scalper.api.rows import PreparedRows
 
 BOT_ID = OpenApiParameter("bot_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
@@ -53,7 +53,7 @@ BOT_ID = OpenApiParameter("bot_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 )
 class BotViewSet(
     NamedNotFoundMixin,
-    mixins.ListModelMixin,
+    RowListMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -69,13 +69,9 @@ class BotViewSet(
     lookup_value_regex = "[^/]+"
     # PUT already has the legacy partial semantics; there is no PATCH.
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
-    # Built once and cloned per request (as DRF does with `queryset`): building it costs about
-    # as much as running it.
-    list_rows = select_rows(Bot.objects.order_by("-created_at", "-id"), BotSerializer)
+    list_rows = PreparedRows(Bot.objects.order_by("-created_at", "-id"), BotSerializer)
 
     def get_queryset(self):
-        if self.action == "list":
-            return self.list_rows.all()
         if self.action == "update":
             return Bot.objects.select_for_update()
         return Bot.objects.all()

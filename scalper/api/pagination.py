@@ -34,9 +34,14 @@ class SkipLimitPagination(BasePagination):
     max_limit = BIGINT_MAX
     max_skip = BIGINT_MAX
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def window(self, request):
+        """(skip, limit) of the request, or a 400 naming the parameter that is out of range."""
         skip = bounded_int(request, "skip", 0, 0, self.max_skip)
         limit = bounded_int(request, "limit", self.default_limit, 0, self.max_limit)
+        return skip, limit
+
+    def paginate_queryset(self, queryset, request, view=None):
+        skip, limit = self.window(request)
         return list(queryset[skip : skip + limit])
 
     def get_paginated_response(self, data):

@@ -62,7 +62,6 @@ class OrderViewSet(NamedNotFoundMixin, RowListMixin, viewsets.ReadOnlyModelViewS
         except ValidationError as error:
             raise ValidationError({"bot_id": error.detail}) from None
 
-
     @extend_schema(
         summary="A bot's orders that are not final yet (PENDING, OPEN, PARTIALLY_FILLED)",
         parameters=[BOT_ID],

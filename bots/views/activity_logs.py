@@ -47,6 +47,9 @@ class ActivityLogViewSet(RowListMixin, mixins.CreateModelMixin, viewsets.Generic
         ActivityLog.objects.order_by("-timestamp", "-id"), ActivityLogSerializer
     )
 
+    def get_queryset(self):
+        return self.list_rows.all()
+
     def get_serializer_class(self):
         if self.action == "create":
             return ActivityLogCreateSerializer

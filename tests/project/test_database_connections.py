@@ -1,5 +1,5 @@
-"""Persistent PostgreSQL connections: kept between requests, replaced when the server has ended
-them, and their repeated queries prepared by the server.
+"""Persistent PostgreSQL connections: checked between requests without a round trip, replaced
+when the server has ended them, and their repeated queries prepared by the server.
 
 Each test opens a connection of its own with the project's settings and plays the part of
 Django's request cycle on it (at the start of a request Django calls
@@ -7,6 +7,7 @@ Django's request cycle on it (at the start of a request Django calls
 """
 
 import os
+import resource
 import select
 import subprocess
 import sys
@@ -37,10 +38,16 @@ def backend_pid(wrapper):
         return cursor.fetchone()[0]
 
 
-def wait_until_the_server_has_closed(wrapper, timeout=10):
+def last_statement_of(pid):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone()[0]
+
+
+def wait_until_the_server_has_closed_or_written(wrapper, timeout=10):
     poller = select.poll()
     poller.register(wrapper.connection.fileno(), select.POLLIN)
-    assert poller.poll(timeout * 1000), "the server did not close the connection"
+    assert poller.poll(timeout * 1000), "the server sent nothing on the connection"
 
 
 def test_an_idle_connection_is_kept_from_one_request_to_the_next(app_connection):
@@ -51,15 +58,45 @@ def test_an_idle_connection_is_kept_from_one_request_to_the_next(app_connection)
     assert backend_pid(app_connection) == first
 
 
+def test_checking_a_connection_sends_nothing_to_the_server(app_connection):
+    pid = backend_pid(app_connection)
+
+    a_new_request(app_connection)
+    app_connection.close_if_health_check_failed()
+
+    assert app_connection.health_check_done
+    assert last_statement_of(pid) == "SELECT pg_backend_pid()"
+
+
 def test_a_connection_the_server_ended_is_replaced_before_the_next_request(app_connection):
     ended = backend_pid(app_connection)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [ended])
-    wait_until_the_server_has_closed(app_connection)
+    wait_until_the_server_has_closed_or_written(app_connection)
 
     a_new_request(app_connection)
 
     assert backend_pid(app_connection) != ended
+
+
+def test_a_connection_with_a_harmless_message_waiting_is_checked_and_kept(app_connection):
+    kept = backend_pid(app_connection)
+    with app_connection.cursor() as cursor:
+        cursor.execute("LISTEN health_check_test")
+    # From a connection of its own: the test's transaction would hold the notification back.
+    notifier = connections.create_connection("default")
+    try:
+        with notifier.cursor() as cursor:
+            cursor.execute("NOTIFY health_check_test")
+    finally:
+        notifier.close()
+    wait_until_the_server_has_closed_or_written(app_connection)
+
+    a_new_request(app_connection)
+    app_connection.close_if_health_check_failed()
+
+    assert app_connection.connection is not None
+    assert backend_pid(app_connection) == kept
 
 
 def test_a_query_run_a_few_times_on_a_connection_is_prepared_by_the_server(app_connection):
@@ -101,3 +138,21 @@ def test_behind_pgbouncer_no_statement_is_prepared():
     )
 
     assert result.stdout.split() == ["0"], result.stderr
+
+
+def test_the_check_copes_with_a_descriptor_past_1024(app_connection):
+    # select() cannot watch a descriptor past FD_SETSIZE (1024); a gunicorn worker with many
+    # threads or open files has such descriptors.
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    assert soft > 1100, "the test needs a limit of open files above 1100 (ulimit -n)"
+    spare = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        pid = backend_pid(app_connection)
+        assert app_connection.connection.fileno() > 1024
+
+        a_new_request(app_connection)
+
+        assert backend_pid(app_connection) == pid
+    finally:
+        for descriptor in spare:
+            os.close(descriptor)

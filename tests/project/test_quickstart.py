@@ -85,3 +85,23 @@ def test_without_secret_key_production_settings_refuse_to_start():
     result = manage("check", env={"DEBUG": "false"})
     assert result.returncode == 1
     assert "SECRET_KEY is not set" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_on_sqlite_the_row_lists_answer_what_the_orm_answers(tmp_path):
+    env = {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    assert manage("migrate", env=env).returncode == 0
+    script = (
+        "from bots.views.bots import BotViewSet\n"
+        "from orders.views import OrderViewSet\n"
+        "from tests.support.factories import BotFactory, OrderFactory\n"
+        "bots = [BotFactory(status=s) for s in ('ACTIVE', 'STOPPED', 'ACTIVE')]\n"
+        "OrderFactory(bot=bots[0], extra_data={'a': [1]}); OrderFactory(bot=bots[1])\n"
+        "for rows, equal_to in ((BotViewSet.list_rows, {'status': 'ACTIVE'}),"
+        " (OrderViewSet.list_rows, {'bot_id': bots[0].id})):\n"
+        "    page = rows.page(equal_to, skip=0, limit=10)\n"
+        "    assert page == list(rows.all().filter(**equal_to)[:10]), page\n"
+        "    print(len(page), 'rows as the ORM')\n"
+    )
+    result = manage("shell", "-c", script, env=env)
+    assert "2 rows as the ORM\n1 rows as the ORM\n" in result.stdout, result.stdout + result.stderr

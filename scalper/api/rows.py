@@ -47,8 +47,8 @@ class PreparedRows:
         return self.queryset.all()
 
     def page(self, equal_to, *, skip=0, limit):
-        """The rows whose fields equal `equal_to` ({field name: value}), `skip` rows skipped,
-        at most `limit`."""
+        """The rows whose fields equal `equal_to` ({field name: value}, no value None: `= NULL`
+        matches nothing), `skip` rows skipped, at most `limit`."""
         connection = connections[self.queryset.db]
         names = tuple(sorted(equal_to))
         key = (connection.alias, names)

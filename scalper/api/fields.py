@@ -46,6 +46,23 @@ LAX_NUMBER_SCHEMA = {
         {"type": "boolean", "description": "true is 1, false is 0."},
     ],
 }
+
+
+def lax_integer_schema(minimum, maximum, default):
+    """An integer in [minimum, maximum], or integral text as the legacy API read it."""
+    return {
+        "anyOf": [
+            {"type": "integer", "minimum": minimum, "maximum": maximum},
+            {
+                "type": "string",
+                "pattern": r"^[+-]?[0-9_]+(\.0*)?$",
+                "description": 'Integral text, e.g. "10.0" or "1_000".',
+            },
+        ],
+        "default": default,
+    }
+
+
 LAX_BOOLEAN_SCHEMA = {
     "anyOf": [
         {"type": "boolean"},

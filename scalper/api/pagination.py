@@ -5,6 +5,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 from scalper.api import lax
+from scalper.api.fields import lax_integer_schema
 
 # The largest OFFSET and LIMIT PostgreSQL takes (bigint); the legacy API answered 500 beyond it.
 BIGINT_MAX = 2**63 - 1
@@ -56,17 +57,12 @@ class SkipLimitPagination(BasePagination):
                 "name": "skip",
                 "required": False,
                 "in": "query",
-                "schema": {"type": "integer", "minimum": 0, "maximum": self.max_skip, "default": 0},
+                "schema": lax_integer_schema(0, self.max_skip, default=0),
             },
             {
                 "name": "limit",
                 "required": False,
                 "in": "query",
-                "schema": {
-                    "type": "integer",
-                    "minimum": 0,
-                    "maximum": self.max_limit,
-                    "default": self.default_limit,
-                },
+                "schema": lax_integer_schema(0, self.max_limit, default=self.default_limit),
             },
         ]

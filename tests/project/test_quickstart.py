@@ -45,10 +45,15 @@ def test_the_default_database_is_a_sqlite_file_in_the_project_folder():
     assert result.stdout.strip().splitlines()[-1] == str(PROJECT_DIR / "db.sqlite3")
 
 
-@pytest.mark.slow
-def test_sqlite_refuses_an_unknown_enum_value(tmp_path):
+def shell_on_a_new_sqlite_database(tmp_path, script):
+    """`manage.py shell -c script` on a migrated SQLite database of its own."""
     env = {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     assert manage("migrate", env=env).returncode == 0
+    return manage("shell", "-c", script, env=env)
+
+
+@pytest.mark.slow
+def test_sqlite_refuses_an_unknown_enum_value(tmp_path):
     script = (
         "from django.db import IntegrityError\n"
         "from bots.models import Bot\n"
@@ -58,7 +63,7 @@ def test_sqlite_refuses_an_unknown_enum_value(tmp_path):
         "except IntegrityError as error:\n"
         "    print('refused:', error)\n"
     )
-    result = manage("shell", "-c", script, env=env)
+    result = shell_on_a_new_sqlite_database(tmp_path, script)
     assert "refused: CHECK constraint failed" in result.stdout, result.stdout + result.stderr
 
 
@@ -89,8 +94,6 @@ def test_without_secret_key_production_settings_refuse_to_start():
 
 @pytest.mark.slow
 def test_on_sqlite_the_row_lists_answer_what_the_orm_answers(tmp_path):
-    env = {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    assert manage("migrate", env=env).returncode == 0
     script = (
         "from bots.views.bots import BotViewSet\n"
         "from orders.views import OrderViewSet\n"
@@ -103,5 +106,5 @@ def test_on_sqlite_the_row_lists_answer_what_the_orm_answers(tmp_path):
         "    assert page == list(rows.all().filter(**equal_to)[:10]), page\n"
         "    print(len(page), 'rows as the ORM')\n"
     )
-    result = manage("shell", "-c", script, env=env)
+    result = shell_on_a_new_sqlite_database(tmp_path, script)
     assert "2 rows as the ORM\n1 rows as the ORM\n" in result.stdout, result.stdout + result.stderr

@@ -12,13 +12,16 @@ exact comparisons, which need nothing else of it. A 400 names the parameter as d
 does. docs/benchmarks.md has the figures that keep this departure.
 """
 
+import functools
+
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import Expression
 from django.forms import ValidationError as FormValidationError
+from django.forms.utils import ErrorDict, ErrorList
 from django_filters import filters
 from django_filters.constants import EMPTY_VALUES
-from rest_framework.exceptions import ErrorDetail, ValidationError
+from django_filters.utils import translate_validation
 
 from scalper.api.serializers import select_rows
 
@@ -65,7 +68,9 @@ class PreparedRows:
             cursor.execute(sql, [*bound, limit, skip])
             rows = cursor.fetchall()
         if converters:
-            rows = [self._convert(row, converters, connection) for row in rows]
+            # A compiler of this thread's connection, which the converters are given.
+            compiler = self.queryset.query.get_compiler(connection=connection)
+            rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows
 
     def _compile(self, connection, names):
@@ -84,16 +89,6 @@ class PreparedRows:
         # PostgreSQL and SQLite both take the window as parameters.
         return f"{sql} LIMIT %s OFFSET %s", list(params), fields, converters
 
-    @staticmethod
-    def _convert(row, converters, connection):
-        row = list(row)
-        for position, (functions, expression) in converters.items():
-            value = row[position]
-            for convert in functions:
-                value = convert(value, expression, connection)
-            row[position] = value
-        return tuple(row)
-
 
 def filter_values(filterset_class, query_params):
     """{field name: value} of the filters of `filterset_class` given in `query_params`, each
@@ -102,33 +97,34 @@ def filter_values(filterset_class, query_params):
     Only exact comparisons on one field are read this way (the row lists' filters); a FilterSet
     with any other filter must go through its backend.
     """
-    values, errors = {}, {}
-    for name, filter_ in filterset_class.base_filters.items():
-        _check_plain(filterset_class, name, filter_)
+    values, errors = {}, ErrorDict()
+    for name, filter_ in _exact_filters(filterset_class):
+        field = filter_.field
         try:
-            field = filter_.field
             value = field.clean(field.widget.value_from_datadict(query_params, {}, name))
         except FormValidationError as error:
-            errors[name] = [
-                ErrorDetail(e.message % (e.params or ()), code=e.code) for e in error.error_list
-            ]
+            errors[name] = ErrorList(error.error_list)
             continue
         if value not in EMPTY_VALUES:
             values[filter_.field_name] = value
     if errors:
-        raise ValidationError(errors)
+        raise translate_validation(errors)
     return values
 
 
-def _check_plain(filterset_class, name, filter_):
-    plain = (
-        type(filter_).filter in (filters.Filter.filter, filters.ChoiceFilter.filter)
-        and filter_.lookup_expr == "exact"
-        and not (filter_.method or filter_.exclude or filter_.distinct)
-        and filter_.extra.get("null_label") is None
-    )
-    if not plain:
-        raise ImproperlyConfigured(
-            f"{filterset_class.__name__}.{name} is not an exact comparison of one field: "
-            "filter with the FilterSet itself (filter_queryset)."
+@functools.cache
+def _exact_filters(filterset_class):
+    """(name, filter) of each filter of `filterset_class`, checked once to be exact."""
+    for name, filter_ in filterset_class.base_filters.items():
+        exact = (
+            type(filter_).filter in (filters.Filter.filter, filters.ChoiceFilter.filter)
+            and filter_.lookup_expr == "exact"
+            and not (filter_.method or filter_.exclude or filter_.distinct)
+            and filter_.extra.get("null_label") is None
         )
+        if not exact:
+            raise ImproperlyConfigured(
+                f"{filterset_class.__name__}.{name} is not an exact comparison of one field: "
+                "filter with the FilterSet itself (filter_queryset)."
+            )
+    return list(filterset_class.base_filters.items())
